@@ -1,0 +1,412 @@
+//! Per-file analysis: decode, parse once, walk once, dispatch to the checks, apply
+//! suppressions, place and fingerprint the findings. `Analyzer::analyze` is a pure function of
+//! (content, path, effective rules), so its `FileReport` can be cached or computed anywhere.
+
+use crate::checks::{self, Check, FileContext, RawFinding};
+use crate::error::UserError;
+use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, Span};
+use crate::project::{FileRole, role_of};
+use crate::query_rules::QueryRules;
+use crate::registry::Registry;
+use crate::selection::RuleSet;
+use crate::suppress::{self, Directive};
+use crate::syntax::calls::Call;
+use crate::syntax::local_call_name;
+use crate::syntax::outline::{DefKind, ModuleDoc, ModuleOutline};
+use std::cell::RefCell;
+use tree_sitter::{Language, Node, Parser, Tree};
+use xxhash_rust::xxh3::xxh3_64;
+
+pub fn language() -> Language {
+    tree_sitter_elixir::LANGUAGE.into()
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parse with this thread's parser (created on first use).
+pub fn parse(src: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let parser = slot.get_or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&language())
+                .expect("tree-sitter-elixir matches the tree-sitter ABI");
+            parser
+        });
+        parser.parse(src, None)
+    })
+}
+
+/// How many leading bytes are inspected for NUL to call a file binary (as git does).
+const BINARY_SNIFF_BYTES: usize = 8000;
+
+pub struct Analyzer<'a> {
+    registry: &'a Registry,
+    rules: &'a RuleSet,
+    checks: Vec<Box<dyn Check>>,
+    /// Indexed by tree-sitter kind id: the checks subscribed to that kind.
+    by_kind: Vec<Vec<usize>>,
+    call_checks: Vec<usize>,
+    module_checks: Vec<usize>,
+    queries: Option<QueryRules>,
+}
+
+impl<'a> Analyzer<'a> {
+    pub fn new(registry: &'a Registry, rules: &'a RuleSet) -> Result<Self, UserError> {
+        let checks: Vec<Box<dyn Check>> = checks::builtin()
+            .into_iter()
+            .filter(|c| {
+                c.rules()
+                    .iter()
+                    .any(|id| registry.position(id).is_some_and(|i| rules.is_enabled(i)))
+            })
+            .collect();
+        let language = language();
+        let mut by_kind = vec![Vec::new(); language.node_kind_count()];
+        for (kind_id, subscribers) in by_kind.iter_mut().enumerate() {
+            let Some(kind) = language.node_kind_for_id(kind_id as u16) else {
+                continue;
+            };
+            for (index, check) in checks.iter().enumerate() {
+                if check.node_kinds().contains(&kind) {
+                    subscribers.push(index);
+                }
+            }
+        }
+        let call_checks = (0..checks.len())
+            .filter(|&i| checks[i].wants_calls())
+            .collect();
+        let module_checks = (0..checks.len())
+            .filter(|&i| checks[i].wants_modules())
+            .collect();
+        Ok(Analyzer {
+            registry,
+            rules,
+            checks,
+            by_kind,
+            call_checks,
+            module_checks,
+            queries: QueryRules::compile(registry, rules)?,
+        })
+    }
+
+    /// Analyse one file. `path` is relative to the project root, `/`-separated.
+    pub fn analyze(&self, path: &str, bytes: &[u8]) -> FileReport {
+        let mut report = FileReport::default();
+        let diagnostic = |kind, line, message: String| Diagnostic {
+            path: path.to_string(),
+            kind,
+            line,
+            message,
+        };
+        if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+            report.diagnostics.push(diagnostic(
+                DiagnosticKind::BinaryFile,
+                None,
+                "binary file (contains NUL bytes); skipped".into(),
+            ));
+            return report;
+        }
+        let decoded = String::from_utf8_lossy(bytes);
+        if let Err(e) = std::str::from_utf8(bytes) {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            report.diagnostics.push(diagnostic(
+                DiagnosticKind::InvalidUtf8,
+                Some(line as u32),
+                format!(
+                    "not valid UTF-8 (first bad byte at offset {}); analysed with replacement characters",
+                    e.valid_up_to()
+                ),
+            ));
+        }
+        let src: &str = &decoded;
+        let Some(tree) = parse(src) else {
+            report.diagnostics.push(diagnostic(
+                DiagnosticKind::SyntaxError,
+                None,
+                "the parser gave up on this file".into(),
+            ));
+            return report;
+        };
+        let lines = LineIndex::new(src);
+        let role = role_of(path);
+        let mut walk = Walk {
+            cx: FileContext::new(src, path, role, self.registry, self.rules),
+            active: self.checks.iter().map(|c| c.applies_to(role)).collect(),
+            directives: Vec::new(),
+            metrics: Metrics {
+                files: 1,
+                lines: lines.count() as u64,
+                ..Metrics::default()
+            },
+            first_syntax_error: None,
+            first_code_byte: first_code_byte(tree.root_node()),
+            check_errors: tree.root_node().has_error(),
+        };
+        self.walk(&tree, &mut walk, &lines);
+
+        let Walk {
+            cx,
+            mut directives,
+            mut metrics,
+            first_syntax_error,
+            ..
+        } = walk;
+        let mut raw = cx.findings;
+        if let Some(queries) = &self.queries {
+            for m in queries.run(tree.root_node(), src) {
+                if self.rules.applies(m.rule, path) {
+                    let def = &self.registry.rules[m.rule].def;
+                    raw.push(RawFinding {
+                        rule: m.rule,
+                        start_byte: m.start_byte,
+                        end_byte: m.end_byte,
+                        message: def.message.clone().unwrap_or_else(|| def.summary.clone()),
+                        module: None,
+                    });
+                }
+            }
+        }
+        if let Some(line) = first_syntax_error {
+            metrics.files_with_syntax_errors = 1;
+            report.diagnostics.push(diagnostic(
+                DiagnosticKind::SyntaxError,
+                Some(line),
+                format!(
+                    "{} syntax error(s); first at line {line}; findings in this file may be incomplete",
+                    metrics.syntax_errors
+                ),
+            ));
+        }
+        let kept = suppress::apply(raw, &mut directives, self.registry, self.rules, path, |b| {
+            lines.line_of(b)
+        });
+        report.findings = self.place(kept, path, src, &lines);
+        report.metrics = metrics;
+        report
+    }
+
+    fn walk(&self, tree: &Tree, walk: &mut Walk, lines: &LineIndex) {
+        let mut cursor = tree.walk();
+        loop {
+            self.visit(cursor.node(), walk, lines);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
+        }
+    }
+
+    fn visit(&self, node: Node, walk: &mut Walk, lines: &LineIndex) {
+        let src = walk.cx.src;
+        walk.cx.semantic.enter(node, src);
+        if walk.check_errors && (node.is_error() || node.is_missing()) {
+            walk.metrics.syntax_errors += 1;
+            walk.first_syntax_error
+                .get_or_insert(node.start_position().row as u32 + 1);
+        }
+        match node.kind() {
+            "comment" => {
+                let line = lines.line_of(node.start_byte());
+                if let Some(d) = suppress::parse_directive(
+                    walk.cx.text(node),
+                    node.start_byte(),
+                    node.end_byte(),
+                    line,
+                    node.start_byte() < walk.first_code_byte,
+                    &lines.lines,
+                ) {
+                    walk.directives.push(d);
+                }
+            }
+            "call" | "unary_operator" if !self.call_checks.is_empty() => {
+                if let Some(call) = Call::from_node(node, src, &walk.cx.semantic) {
+                    for &i in &self.call_checks {
+                        if walk.active[i] {
+                            self.checks[i].on_call(&call, &mut walk.cx);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if walk.cx.role == FileRole::Lib && local_call_name(node, src) == Some("defmodule") {
+            self.module(node, walk);
+        }
+        for &i in &self.by_kind[node.kind_id() as usize] {
+            if walk.active[i] {
+                self.checks[i].on_node(node, &mut walk.cx);
+            }
+        }
+    }
+
+    /// Outline a lib module once: its counts feed the metrics, and module checks read it.
+    fn module(&self, defmodule: Node, walk: &mut Walk) {
+        let Some(name) = walk.cx.semantic.current_module().map(str::to_string) else {
+            return;
+        };
+        let Some(outline) = ModuleOutline::build(defmodule, name, walk.cx.src) else {
+            return;
+        };
+        let m = &mut walk.metrics;
+        m.modules += 1;
+        m.modules_with_moduledoc += u64::from(outline.doc != ModuleDoc::Missing);
+        for f in outline
+            .functions
+            .iter()
+            .filter(|f| !f.is_callback && !f.is_hidden_by_name())
+        {
+            m.public_functions += 1;
+            m.documented_functions += u64::from(f.has_doc || outline.doc == ModuleDoc::Hidden);
+            if f.kind == DefKind::Def {
+                m.spec_candidates += 1;
+                m.specced_functions += u64::from(f.has_spec);
+            }
+        }
+        for &i in &self.module_checks {
+            if walk.active[i] {
+                self.checks[i].on_module(&outline, &mut walk.cx);
+            }
+        }
+    }
+
+    /// Turn raw findings into positioned, fingerprinted, sorted findings.
+    fn place(
+        &self,
+        raw: Vec<RawFinding>,
+        path: &str,
+        src: &str,
+        lines: &LineIndex,
+    ) -> Vec<Finding> {
+        let mut findings: Vec<(Finding, u64)> = raw
+            .into_iter()
+            .map(|r| {
+                let rule = &self.registry.rules[r.rule].def;
+                let span = lines.span(src, r.start_byte, r.end_byte);
+                let line_text = lines
+                    .lines
+                    .get(span.start_line as usize - 1)
+                    .copied()
+                    .unwrap_or("");
+                let normalized: String = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let key = format!(
+                    "{}\0{}\0{}\0{}",
+                    rule.id,
+                    path,
+                    r.module.as_deref().unwrap_or(""),
+                    normalized
+                );
+                let finding = Finding {
+                    rule: rule.id.clone(),
+                    path: path.to_string(),
+                    span,
+                    message: r.message,
+                    enforcement: self.rules.enforcement(r.rule),
+                    fingerprint: String::new(),
+                };
+                (finding, xxh3_64(key.as_bytes()))
+            })
+            .collect();
+        findings.sort_by(|a, b| a.0.sort_key_cmp(&b.0));
+        findings.dedup_by(|a, b| a.0 == b.0);
+        // Identical keys (the same call twice on equal lines) are told apart by occurrence.
+        let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+        findings
+            .into_iter()
+            .map(|(mut finding, key)| {
+                let occurrence = seen.entry(key).or_insert(0);
+                finding.fingerprint = format!(
+                    "{:016x}",
+                    xxh3_64(&[key.to_le_bytes(), u64::from(*occurrence).to_le_bytes()].concat())
+                );
+                *occurrence += 1;
+                finding
+            })
+            .collect()
+    }
+}
+
+/// Mutable state of one file's walk.
+struct Walk<'a> {
+    cx: FileContext<'a>,
+    active: Vec<bool>,
+    directives: Vec<Directive>,
+    metrics: Metrics,
+    first_syntax_error: Option<u32>,
+    first_code_byte: usize,
+    check_errors: bool,
+}
+
+fn first_code_byte(root: Node) -> usize {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .find(|n| n.kind() != "comment")
+        .map_or(usize::MAX, |n| n.start_byte())
+}
+
+/// Byte offset ↔ line/column conversions for one file.
+pub struct LineIndex<'s> {
+    starts: Vec<usize>,
+    pub lines: Vec<&'s str>,
+}
+
+impl<'s> LineIndex<'s> {
+    pub fn new(src: &'s str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        let lines = src
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
+        LineIndex { starts, lines }
+    }
+
+    /// Lines as an editor counts them (a trailing newline does not start a new line).
+    pub fn count(&self) -> usize {
+        match self.lines.last() {
+            Some(&"") => self.lines.len() - 1,
+            _ => self.lines.len(),
+        }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, byte: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= byte)
+            .saturating_sub(1)
+    }
+
+    fn position(&self, src: &str, byte: usize) -> (u32, u32) {
+        let line = self.line_of(byte);
+        let start = self.starts[line];
+        let column = src.get(start..byte).map_or(0, |s| s.chars().count());
+        (line as u32 + 1, column as u32 + 1)
+    }
+
+    pub fn span(&self, src: &str, start: usize, end: usize) -> Span {
+        let (start_line, start_column) = self.position(src, start);
+        let (end_line, end_column) = self.position(src, end.max(start));
+        Span {
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+            start_byte: start,
+            end_byte: end.max(start),
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Per-file checks. A check subscribes to what it needs (node kinds, resolved calls, module
+//! outlines) and the analyzer's single walk over the tree calls it; no check walks on its own.
+//! Each rule's documentation lives in `rules/<ID>.toml`; its code lives here, in its pillar's
+//! module.
+
+mod docs;
+mod zero;
+
+use crate::project::FileRole;
+use crate::registry::Registry;
+use crate::selection::RuleSet;
+use crate::syntax::calls::Call;
+use crate::syntax::outline::ModuleOutline;
+use crate::syntax::semantic::Semantic;
+use tree_sitter::Node;
+
+pub trait Check: Sync + Send {
+    /// The rule ids this check reports.
+    fn rules(&self) -> &'static [&'static str];
+    /// Whether the check runs on files of this role at all.
+    fn applies_to(&self, _role: FileRole) -> bool {
+        true
+    }
+    /// Node kinds passed to `on_node`.
+    fn node_kinds(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn on_node(&self, _node: Node, _cx: &mut FileContext) {}
+    /// Whether `on_call` wants every resolved call.
+    fn wants_calls(&self) -> bool {
+        false
+    }
+    fn on_call(&self, _call: &Call, _cx: &mut FileContext) {}
+    /// Whether `on_module` wants the outline of every module in lib code.
+    fn wants_modules(&self) -> bool {
+        false
+    }
+    fn on_module(&self, _module: &ModuleOutline, _cx: &mut FileContext) {}
+}
+
+/// Every built-in check, in a fixed order.
+pub fn builtin() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(zero::UnsafeAtomCreation),
+        Box::new(zero::BareRescue),
+        Box::new(docs::Documentation),
+    ]
+}
+
+/// A finding before suppressions, positions and fingerprints are worked out.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    /// Index into `Registry::rules`.
+    pub rule: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub message: String,
+    /// The enclosing module, part of the fingerprint.
+    pub module: Option<String>,
+}
+
+/// What a check sees of the file being analysed, and where it reports.
+pub struct FileContext<'a> {
+    pub src: &'a str,
+    pub path: &'a str,
+    pub role: FileRole,
+    pub semantic: Semantic,
+    registry: &'a Registry,
+    rules: &'a RuleSet,
+    pub(crate) findings: Vec<RawFinding>,
+}
+
+impl<'a> FileContext<'a> {
+    pub fn new(
+        src: &'a str,
+        path: &'a str,
+        role: FileRole,
+        registry: &'a Registry,
+        rules: &'a RuleSet,
+    ) -> Self {
+        FileContext {
+            src,
+            path,
+            role,
+            semantic: Semantic::default(),
+            registry,
+            rules,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Report `rule` at `node`. Findings of rules that are off or excluded here are dropped.
+    pub fn report(&mut self, rule: &str, node: Node, message: impl Into<String>) {
+        self.report_range(rule, node.start_byte(), node.end_byte(), message);
+    }
+
+    pub fn report_range(
+        &mut self,
+        rule: &str,
+        start: usize,
+        end: usize,
+        message: impl Into<String>,
+    ) {
+        let Some(index) = self.registry.position(rule) else {
+            debug_assert!(false, "check reported unregistered rule {rule}");
+            return;
+        };
+        if !self.rules.applies(index, self.path) {
+            return;
+        }
+        self.findings.push(RawFinding {
+            rule: index,
+            start_byte: start,
+            end_byte: end,
+            message: message.into(),
+            module: self.semantic.current_module().map(str::to_string),
+        });
+    }
+
+    pub fn text(&self, node: Node) -> &'a str {
+        crate::syntax::text(node, self.src)
+    }
+}

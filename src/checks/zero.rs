@@ -1,0 +1,170 @@
+//! ZERO — zero-tolerance runtime hazards.
+
+use super::{Check, FileContext};
+use crate::syntax::calls::{Call, CallForm};
+use crate::syntax::semantic::ExecContext;
+use crate::syntax::{has_interpolation, is_literal, keyword_value, named_children, text};
+use tree_sitter::Node;
+
+/// ZERO001: atoms are never garbage-collected, so turning run-time data into atoms lets an
+/// attacker exhaust the atom table. Module bodies and `unquote` run at compile time, where the
+/// inputs are the source code itself, so they are not reported.
+pub struct UnsafeAtomCreation;
+
+const ATOM_FROM_DATA: &[(&str, &str, &[usize])] = &[
+    ("String", "to_atom", &[1]),
+    ("List", "to_atom", &[1]),
+    (":erlang", "binary_to_atom", &[1, 2]),
+    (":erlang", "list_to_atom", &[1]),
+];
+
+/// JSON decoders whose `keys: :atoms` option converts every object key with `to_atom`.
+const DECODERS: &[(&str, &str)] = &[
+    ("Jason", "decode"),
+    ("Jason", "decode!"),
+    ("Poison", "decode"),
+    ("Poison", "decode!"),
+];
+
+impl Check for UnsafeAtomCreation {
+    fn rules(&self) -> &'static [&'static str] {
+        &["ZERO001"]
+    }
+
+    fn node_kinds(&self) -> &'static [&'static str] {
+        &["quoted_atom", "quoted_keyword", "sigil"]
+    }
+
+    fn on_node(&self, node: Node, cx: &mut FileContext) {
+        if cx.semantic.exec_context() == ExecContext::CompileTime || !has_interpolation(node) {
+            return;
+        }
+        let what = match node.kind() {
+            "quoted_atom" => "interpolated atom literal",
+            "quoted_keyword" => "interpolated keyword key",
+            // `~w(...)a` builds a list of atoms; only interpolation makes its input dynamic.
+            _ if is_atom_word_sigil(node, cx.src) => "`~w(…)a` sigil with interpolation",
+            _ => return,
+        };
+        cx.report(
+            "ZERO001",
+            node,
+            format!("{what} creates an atom from run-time data; atoms are never garbage-collected"),
+        );
+    }
+
+    fn wants_calls(&self) -> bool {
+        true
+    }
+
+    fn on_call(&self, call: &Call, cx: &mut FileContext) {
+        if cx.semantic.exec_context() == ExecContext::CompileTime {
+            return;
+        }
+        for (module, function, arities) in ATOM_FROM_DATA {
+            if call.is(module, function) && arities.contains(&call.arity) {
+                let dynamic = match call.form {
+                    CallForm::CaptureReference => true,
+                    _ => call.arg(0).is_some_and(|arg| !is_literal(arg)),
+                };
+                if dynamic {
+                    cx.report(
+                        "ZERO001",
+                        call.node,
+                        format!(
+                            "`{module}.{function}/{}` on a non-literal creates atoms from run-time data; \
+                             use `String.to_existing_atom/1` or an explicit mapping",
+                            call.arity
+                        ),
+                    );
+                }
+                return;
+            }
+        }
+        for (module, function) in DECODERS {
+            if call.is(module, function)
+                && call.arity == 2
+                && call
+                    .arg(1)
+                    .is_some_and(|opts| keys_option_is_atoms(opts, cx.src))
+            {
+                cx.report(
+                    "ZERO001",
+                    call.node,
+                    format!(
+                        "`{module}.{function}` with `keys: :atoms` turns every key of untrusted JSON \
+                         into an atom; use `keys: :atoms!` or string keys"
+                    ),
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// `keys: :atoms` in a trailing keyword list or an explicit `[keys: :atoms]`.
+fn keys_option_is_atoms(opts: Node, src: &str) -> bool {
+    let keywords = match opts.kind() {
+        "keywords" => Some(opts),
+        "list" => named_children(opts).find(|n| n.kind() == "keywords"),
+        _ => None,
+    };
+    keyword_value(keywords, "keys", src).is_some_and(|v| text(v, src) == ":atoms")
+}
+
+fn is_atom_word_sigil(sigil: Node, src: &str) -> bool {
+    let mut cursor = sigil.walk();
+    let children: Vec<Node> = sigil.children(&mut cursor).collect();
+    let name = children.iter().find(|c| c.kind() == "sigil_name");
+    let modifiers = children.iter().find(|c| c.kind() == "sigil_modifiers");
+    name.is_some_and(|n| text(*n, src) == "w")
+        && modifiers.is_some_and(|m| text(*m, src).contains('a'))
+}
+
+/// ZERO002: a catch-all `rescue`/`catch` swallows every failure, including the ones a
+/// supervisor should see, and hides bugs behind a default value.
+pub struct BareRescue;
+
+impl Check for BareRescue {
+    fn rules(&self) -> &'static [&'static str] {
+        &["ZERO002"]
+    }
+
+    fn node_kinds(&self) -> &'static [&'static str] {
+        &["rescue_block", "catch_block"]
+    }
+
+    fn on_node(&self, block: Node, cx: &mut FileContext) {
+        let is_rescue = block.kind() == "rescue_block";
+        for clause in named_children(block).filter(|c| c.kind() == "stab_clause") {
+            // A guarded clause (`kind, reason when kind in [...]`) has a `when` here instead.
+            let Some(pattern) = clause
+                .child_by_field_name("left")
+                .filter(|l| l.kind() == "arguments")
+            else {
+                continue;
+            };
+            let args: Vec<Node> = named_children(pattern).collect();
+            let all_bare = !args.is_empty() && args.iter().all(|a| a.kind() == "identifier");
+            let catch_all = match (is_rescue, args.len()) {
+                (true, 1) | (false, 1 | 2) => all_bare,
+                _ => false,
+            };
+            if !catch_all {
+                continue;
+            }
+            let message = if is_rescue {
+                format!(
+                    "`rescue {} ->` rescues every exception; name the exceptions (`rescue e in [ArgumentError] ->`)",
+                    cx.text(pattern)
+                )
+            } else {
+                format!(
+                    "`catch {} ->` catches every throw, exit and error; match the kind (`catch :exit, reason ->`)",
+                    cx.text(pattern)
+                )
+            };
+            cx.report("ZERO002", pattern, message);
+        }
+    }
+}

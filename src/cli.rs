@@ -1,0 +1,307 @@
+//! Command-line interface: argument parsing and the commands. Exit codes: 0 no blocking
+//! findings, 1 blocking findings, 2 usage, configuration or internal error.
+
+use crate::analyze::Analyzer;
+use crate::config::{CONFIG_FILE, Config, glob_set};
+use crate::error::UserError;
+use crate::finding::Report;
+use crate::output::{self, Format, RenderContext};
+use crate::project::find_root;
+use crate::registry::Registry;
+use crate::selection::RuleSet;
+use crate::source::{DiskSources, MemorySources, SourceSet, relative};
+use crate::{docs, engine};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "doctrine",
+    version,
+    about = "Deploy-doctrine linter for Elixir codebases"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint the project (or the given files and directories).
+    Check(CheckArgs),
+    /// List every rule: id, name, pillar, default enforcement.
+    Rules {
+        /// `text` (a table), `markdown` (the generated rule reference) or `json`.
+        #[arg(long, value_enum, default_value = "text")]
+        format: RulesFormat,
+    },
+    /// Show a rule's rationale and examples.
+    Explain {
+        /// Rule id (`ZERO001`) or name (`unsafe-atom-creation`).
+        rule: String,
+    },
+    /// Write a commented default `.doctrine.toml` in the project root.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the syntax tree of an Elixir file, for writing query rules.
+    Ast { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RulesFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files or directories to lint; defaults to the project root (the nearest directory with
+    /// a `mix.exs`, or its umbrella).
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Only these rule ids or pillar codes (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rule ids or pillar codes.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Worker threads (default: one per CPU).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print findings only: no summary, no input diagnostics.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Never use colors.
+    #[arg(long)]
+    no_color: bool,
+    /// Use this configuration file instead of `<root>/.doctrine.toml`.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Read the file's content from standard input and lint it as if it were at this path
+    /// (relative to the project root), for editors.
+    #[arg(long)]
+    stdin_filename: Option<String>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if color {
+                eprintln!("{:?}", miette::Report::new(e));
+            } else {
+                eprintln!("error: {}", e.plain());
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, UserError> {
+    let cwd = std::env::current_dir().map_err(|source| UserError::Io {
+        context: "cannot read the current directory".into(),
+        source,
+    })?;
+    let registry = Registry::builtin();
+    match cli.command {
+        Command::Check(args) => check(args, &cwd, registry),
+        Command::Rules { format } => {
+            let registry = project_registry(&cwd, registry)?;
+            let text = match format {
+                RulesFormat::Text => docs::rules_table(&registry),
+                RulesFormat::Markdown => docs::rules_markdown(&registry),
+                RulesFormat::Json => docs::rules_json(&registry),
+            };
+            print(&text)
+        }
+        Command::Explain { rule } => {
+            let registry = project_registry(&cwd, registry)?;
+            let found = registry.find(&rule).ok_or_else(|| {
+                UserError::Usage(format!("no rule `{rule}` (see `doctrine rules`)"))
+            })?;
+            print(&docs::explain(&registry, found))
+        }
+        Command::Init { force } => {
+            let root = find_root(&cwd).unwrap_or(cwd);
+            let path = root.join(CONFIG_FILE);
+            if path.exists() && !force {
+                return Err(UserError::Usage(format!(
+                    "{} already exists (use --force to overwrite)",
+                    path.display()
+                )));
+            }
+            std::fs::write(&path, crate::config::default_file(&registry)).map_err(|source| {
+                UserError::Io {
+                    context: format!("cannot write {}", path.display()),
+                    source,
+                }
+            })?;
+            println!("wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ast { file } => {
+            let src = std::fs::read(&file).map_err(|source| UserError::Io {
+                context: format!("cannot read {}", file.display()),
+                source,
+            })?;
+            let src = String::from_utf8_lossy(&src);
+            let tree = crate::analyze::parse(&src)
+                .ok_or_else(|| UserError::Usage("the parser gave up on this file".into()))?;
+            print(&docs::syntax_tree(tree.root_node(), &src))
+        }
+    }
+}
+
+/// The registry plus the project's own rules, for commands that only describe rules.
+fn project_registry(cwd: &Path, mut registry: Registry) -> Result<Registry, UserError> {
+    if let Some(root) = find_root(cwd) {
+        registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules")?;
+    }
+    Ok(registry)
+}
+
+fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode, UserError> {
+    let targets: Vec<PathBuf> = args.paths.iter().map(|p| cwd.join(p)).collect();
+    let anchor = targets
+        .first()
+        .cloned()
+        .unwrap_or_else(|| cwd.to_path_buf());
+    let root = find_root(&anchor).unwrap_or_else(|| {
+        if anchor.is_dir() {
+            anchor.clone()
+        } else {
+            cwd.to_path_buf()
+        }
+    });
+    let root = std::path::absolute(&root).unwrap_or(root);
+    registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules")?;
+
+    let (config_path, config_display) = match &args.config {
+        Some(path) => (cwd.join(path), path.display().to_string()),
+        None => (root.join(CONFIG_FILE), CONFIG_FILE.to_string()),
+    };
+    if args.config.is_some() && !config_path.is_file() {
+        return Err(UserError::Usage(format!(
+            "config file {} does not exist",
+            config_path.display()
+        )));
+    }
+    let config = Config::load(&config_path, &config_display, &registry)?;
+    let rules = RuleSet::new(&registry, &config, &args.select, &args.ignore)?;
+    let analyzer = Analyzer::new(&registry, &rules)?;
+
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| UserError::Usage(format!("cannot start {threads} threads: {e}")))?;
+
+    let (sources, walk_diagnostics): (Box<dyn SourceSet>, _) = match &args.stdin_filename {
+        Some(name) => {
+            let mut content = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut content)
+                .map_err(|source| UserError::Io {
+                    context: "cannot read standard input".into(),
+                    source,
+                })?;
+            let rel = relative(&root, &cwd.join(name)).unwrap_or_else(|| name.replace('\\', "/"));
+            (
+                Box::new(MemorySources::new(vec![(rel, content)])),
+                Vec::new(),
+            )
+        }
+        None => {
+            let (disk, diagnostics) = DiskSources::discover(
+                &root,
+                &targets,
+                &glob_set(&config.exclude),
+                config.max_file_size,
+            );
+            (Box::new(disk), diagnostics)
+        }
+    };
+    let mut report = pool.install(|| engine::scan(&analyzer, sources.as_ref()));
+    report.diagnostics.extend(walk_diagnostics);
+    report.sort();
+    finish(&args, &report, &registry, &rules, sources.as_ref(), &root)
+}
+
+fn finish(
+    args: &CheckArgs,
+    report: &Report,
+    registry: &Registry,
+    rules: &RuleSet,
+    sources: &dyn SourceSet,
+    root: &Path,
+) -> Result<ExitCode, UserError> {
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none();
+    let cx = RenderContext {
+        report,
+        registry,
+        rules,
+        sources,
+        root,
+        color,
+        statistics: args.statistics,
+        quiet: args.quiet,
+    };
+    let rendered = output::render(args.format, &cx);
+    match &args.output {
+        Some(path) => std::fs::write(path, rendered).map_err(|source| UserError::Io {
+            context: format!("cannot write {}", path.display()),
+            source,
+        })?,
+        None => {
+            print(&rendered)?;
+        }
+    }
+    if !args.quiet {
+        for d in &report.diagnostics {
+            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+            eprintln!("warning: {}{line}: {}", d.path, d.message);
+        }
+    }
+    Ok(if report.blocking_count() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Write to stdout; a closed pipe (`doctrine check | head`) is not an error.
+fn print(text: &str) -> Result<ExitCode, UserError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(UserError::Io {
+            context: "cannot write to standard output".into(),
+            source: e,
+        }),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}

@@ -1,0 +1,35 @@
+//! A run: every source analysed in parallel, the per-file reports merged and sorted.
+
+use crate::analyze::Analyzer;
+use crate::finding::{Diagnostic, FileReport, Report};
+use crate::source::SourceSet;
+use rayon::prelude::*;
+
+/// Analyse every file of `sources` on the current rayon pool. The result does not depend on
+/// the number of threads: reports are merged in path order and sorted.
+pub fn scan(analyzer: &Analyzer, sources: &dyn SourceSet) -> Report {
+    let reports: Vec<FileReport> = sources
+        .paths()
+        .par_iter()
+        .map(|path| match sources.read(path) {
+            Ok(bytes) => analyzer.analyze(path, &bytes),
+            Err(e) => FileReport {
+                diagnostics: vec![Diagnostic {
+                    path: path.clone(),
+                    kind: e.kind,
+                    line: None,
+                    message: e.message,
+                }],
+                ..FileReport::default()
+            },
+        })
+        .collect();
+    let mut report = Report::default();
+    for file in reports {
+        report.findings.extend(file.findings);
+        report.diagnostics.extend(file.diagnostics);
+        report.metrics.add(&file.metrics);
+    }
+    report.sort();
+    report
+}

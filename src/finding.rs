@@ -1,0 +1,150 @@
+//! The values the engine produces: findings, diagnostics about inputs, and the counts a health
+//! score needs. Everything here serializes, so a per-file result can be cached or shipped.
+
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+/// How a rule's findings are treated. `Off` never reaches a finding; it only exists in config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Enforcement {
+    Blocking,
+    Advisory,
+    Off,
+}
+
+impl Enforcement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Enforcement::Blocking => "blocking",
+            Enforcement::Advisory => "advisory",
+            Enforcement::Off => "off",
+        }
+    }
+}
+
+/// A source range. Lines and columns are 1-based; columns count Unicode scalar values, and the
+/// end is exclusive (the column just past the last character), as SARIF expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub start_byte: usize,
+    pub end_byte: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub path: String,
+    pub span: Span,
+    pub message: String,
+    pub enforcement: Enforcement,
+    /// Stable identity that survives unrelated edits above the finding (see `fingerprint.rs`).
+    pub fingerprint: String,
+}
+
+impl Finding {
+    /// The order every output uses: path, line, column, rule, then message as a tie-breaker.
+    pub fn sort_key_cmp(&self, other: &Self) -> Ordering {
+        (
+            &self.path,
+            self.span.start_line,
+            self.span.start_column,
+            &self.rule,
+            &self.message,
+        )
+            .cmp(&(
+                &other.path,
+                other.span.start_line,
+                other.span.start_column,
+                &other.rule,
+                &other.message,
+            ))
+    }
+}
+
+/// Something about an input that is not a rule violation: unreadable file, invalid UTF-8,
+/// syntax errors, skipped binaries. Reported, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub path: String,
+    pub kind: DiagnosticKind,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosticKind {
+    ReadError,
+    InvalidUtf8,
+    BinaryFile,
+    TooLarge,
+    SyntaxError,
+    WalkError,
+    ConfigWarning,
+}
+
+/// Counts a health score is built from. Summed over files; every field is additive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub files: u64,
+    pub lines: u64,
+    pub files_with_syntax_errors: u64,
+    pub syntax_errors: u64,
+    pub modules: u64,
+    pub modules_with_moduledoc: u64,
+    pub public_functions: u64,
+    pub documented_functions: u64,
+    /// Public `def`s that should carry a `@spec` (macros and callbacks excluded).
+    pub spec_candidates: u64,
+    pub specced_functions: u64,
+}
+
+impl Metrics {
+    pub fn add(&mut self, other: &Metrics) {
+        self.files += other.files;
+        self.lines += other.lines;
+        self.files_with_syntax_errors += other.files_with_syntax_errors;
+        self.syntax_errors += other.syntax_errors;
+        self.modules += other.modules;
+        self.modules_with_moduledoc += other.modules_with_moduledoc;
+        self.public_functions += other.public_functions;
+        self.documented_functions += other.documented_functions;
+        self.spec_candidates += other.spec_candidates;
+        self.specced_functions += other.specced_functions;
+    }
+}
+
+/// The result of analysing one file: a pure function of its inputs, serializable for caching.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReport {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub metrics: Metrics,
+}
+
+/// The result of a whole run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub metrics: Metrics,
+}
+
+impl Report {
+    pub fn blocking_count(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.enforcement == Enforcement::Blocking)
+            .count()
+    }
+
+    pub fn sort(&mut self) {
+        self.findings.sort_by(Finding::sort_key_cmp);
+        self.diagnostics.sort();
+    }
+}

@@ -1,0 +1,161 @@
+//! The project model: where the root is, which apps it holds, and what role each path plays.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// What a file is to the doctrine. Roles are decided from the path relative to its app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileRole {
+    /// `*.ex` under `lib/`.
+    Lib,
+    /// Files under `test/`.
+    Test,
+    /// `config/*.exs` that a production release evaluates (`config.exs`, `prod.exs`, `runtime.exs`).
+    ConfigProd,
+    /// `config/dev.exs`, `config/test.exs`, `*.secret.exs`.
+    ConfigDev,
+    /// `priv/*/migrations/*.exs`.
+    Migration,
+    /// `mix.exs`.
+    MixProject,
+    /// Any other Elixir file (scripts, `priv/` seeds, `rel/`).
+    Other,
+}
+
+impl FileRole {
+    pub fn is_test(self) -> bool {
+        self == FileRole::Test
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct App {
+    pub name: String,
+    /// Relative to the project root, `/`-separated; empty for a non-umbrella project.
+    pub dir: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProjectModel {
+    pub root: PathBuf,
+    pub umbrella: bool,
+    pub apps: Vec<App>,
+}
+
+impl ProjectModel {
+    /// Build the model for `root`: an umbrella's apps are the `apps/*` directories holding a
+    /// `mix.exs`; otherwise the root is the only app.
+    pub fn discover(root: &Path) -> ProjectModel {
+        let umbrella = is_umbrella_root(root);
+        let mut apps = Vec::new();
+        if umbrella && let Ok(entries) = std::fs::read_dir(root.join("apps")) {
+            for entry in entries.flatten() {
+                if entry.path().join("mix.exs").is_file() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    apps.push(App {
+                        dir: format!("apps/{name}"),
+                        name,
+                    });
+                }
+            }
+            apps.sort_by(|a, b| a.dir.cmp(&b.dir));
+        }
+        if !umbrella {
+            let name = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            apps.push(App {
+                name,
+                dir: String::new(),
+            });
+        }
+        ProjectModel {
+            root: root.to_path_buf(),
+            umbrella,
+            apps,
+        }
+    }
+}
+
+/// The role of `rel` (a `/`-separated path relative to the project root).
+pub fn role_of(rel: &str) -> FileRole {
+    // Inside an umbrella app, roles are decided relative to the app directory.
+    let within_app = match rel.strip_prefix("apps/") {
+        Some(rest) => rest.split_once('/').map_or(rel, |(_, inner)| inner),
+        None => rel,
+    };
+    let file_name = within_app.rsplit('/').next().unwrap_or(within_app);
+    let first = within_app.split('/').next().unwrap_or("");
+    match first {
+        "lib" if file_name.ends_with(".ex") => FileRole::Lib,
+        "test" => FileRole::Test,
+        "config" if file_name.ends_with(".exs") => {
+            if matches!(file_name, "dev.exs" | "test.exs") || file_name.ends_with(".secret.exs") {
+                FileRole::ConfigDev
+            } else {
+                FileRole::ConfigProd
+            }
+        }
+        "priv" if is_migration(within_app) => FileRole::Migration,
+        _ if within_app == "mix.exs" => FileRole::MixProject,
+        _ => FileRole::Other,
+    }
+}
+
+fn is_migration(within_app: &str) -> bool {
+    let parts: Vec<&str> = within_app.split('/').collect();
+    parts.len() == 4 && parts[2] == "migrations" && parts[3].ends_with(".exs")
+}
+
+/// Walk up from `start` to the nearest directory holding `mix.exs`; if that is an app of an
+/// umbrella (`<root>/apps/<app>`), the umbrella root is the project root.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
+    let nearest = start
+        .ancestors()
+        .find(|dir| dir.join("mix.exs").is_file())?;
+    let umbrella = nearest
+        .parent()
+        .filter(|apps| apps.file_name().is_some_and(|n| n == "apps"))
+        .and_then(Path::parent)
+        .filter(|candidate| is_umbrella_root(candidate));
+    Some(umbrella.unwrap_or(nearest).to_path_buf())
+}
+
+/// An umbrella root's `mix.exs` names `apps_path:`.
+fn is_umbrella_root(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("mix.exs")).is_ok_and(|mix| mix.contains("apps_path:"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_follow_the_contract() {
+        assert_eq!(role_of("lib/a/b.ex"), FileRole::Lib);
+        assert_eq!(role_of("lib/a/b.exs"), FileRole::Other);
+        assert_eq!(role_of("apps/core/lib/core.ex"), FileRole::Lib);
+        assert_eq!(role_of("test/a_test.exs"), FileRole::Test);
+        assert_eq!(role_of("test/support/conn_case.ex"), FileRole::Test);
+        assert_eq!(role_of("apps/web/test/test_helper.exs"), FileRole::Test);
+        assert_eq!(role_of("config/prod.exs"), FileRole::ConfigProd);
+        assert_eq!(role_of("config/runtime.exs"), FileRole::ConfigProd);
+        assert_eq!(role_of("config/dev.exs"), FileRole::ConfigDev);
+        assert_eq!(role_of("config/prod.secret.exs"), FileRole::ConfigDev);
+        assert_eq!(
+            role_of("priv/repo/migrations/20240101_create.exs"),
+            FileRole::Migration
+        );
+        assert_eq!(role_of("priv/repo/seeds.exs"), FileRole::Other);
+        assert_eq!(role_of("mix.exs"), FileRole::MixProject);
+        assert_eq!(role_of("apps/core/mix.exs"), FileRole::MixProject);
+        assert_eq!(role_of("lib_extra/x.ex"), FileRole::Other);
+    }
+}

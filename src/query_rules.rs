@@ -1,0 +1,106 @@
+//! Rules written as tree-sitter queries (built-in or a project's `.doctrine/rules/*.toml`).
+//! All enabled ones are compiled into one combined query, run once per file; each `@match`
+//! capture is a finding of the rule whose pattern matched.
+
+use crate::error::UserError;
+use crate::registry::Registry;
+use crate::selection::RuleSet;
+use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
+
+pub struct QueryRules {
+    query: Query,
+    /// For each pattern of the combined query, the registry index of its rule.
+    pattern_rule: Vec<usize>,
+    match_capture: u32,
+}
+
+pub struct QueryMatch {
+    pub rule: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+}
+
+impl QueryRules {
+    /// Compile the enabled query rules; `None` when there are none.
+    pub fn compile(registry: &Registry, rules: &RuleSet) -> Result<Option<QueryRules>, UserError> {
+        let language = crate::analyze::language();
+        let mut combined = String::new();
+        let mut segments: Vec<(usize, usize)> = Vec::new(); // (start byte in combined, rule)
+        for (index, rule) in registry.rules.iter().enumerate() {
+            let Some(source) = rule.def.query.as_deref() else {
+                continue;
+            };
+            // Compiled alone first, so an error names the rule file it comes from.
+            let single = Query::new(&language, source).map_err(|e| {
+                let file = rule
+                    .user_file
+                    .clone()
+                    .unwrap_or_else(|| format!("rules/{}.toml", rule.def.id));
+                UserError::Usage(format!(
+                    "{file}: invalid query for {} at query line {}, column {}: {}",
+                    rule.def.id,
+                    e.row + 1,
+                    e.column + 1,
+                    e.message
+                ))
+            })?;
+            if !single.capture_names().contains(&"match") {
+                return Err(UserError::Usage(format!(
+                    "query of rule {} has no `@match` capture (it marks what to report)",
+                    rule.def.id
+                )));
+            }
+            if !rules.is_enabled(index) {
+                continue;
+            }
+            segments.push((combined.len(), index));
+            combined.push_str(source);
+            combined.push('\n');
+        }
+        if segments.is_empty() {
+            return Ok(None);
+        }
+        let query = Query::new(&language, &combined)
+            .map_err(|e| UserError::Usage(format!("combined rule query: {e}")))?;
+        let pattern_rule = (0..query.pattern_count())
+            .map(|pattern| {
+                let start = query.start_byte_for_pattern(pattern);
+                segments
+                    .iter()
+                    .rev()
+                    .find(|(segment_start, _)| *segment_start <= start)
+                    .map(|(_, rule)| *rule)
+                    .expect("every pattern lies in a segment")
+            })
+            .collect();
+        let match_capture = query
+            .capture_index_for_name("match")
+            .expect("validated above");
+        Ok(Some(QueryRules {
+            query,
+            pattern_rule,
+            match_capture,
+        }))
+    }
+
+    pub fn run(&self, root: Node, src: &str) -> Vec<QueryMatch> {
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&self.query, root, src.as_bytes());
+        let mut out = Vec::new();
+        while let Some(m) = matches.next() {
+            let rule = self.pattern_rule[m.pattern_index];
+            for capture in m
+                .captures()
+                .iter()
+                .filter(|c| c.index == self.match_capture)
+            {
+                out.push(QueryMatch {
+                    rule,
+                    start_byte: capture.node.start_byte(),
+                    end_byte: capture.node.end_byte(),
+                });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,201 @@
+//! Rule definitions as data. Each rule lives in one TOML file under `rules/` (embedded in the
+//! binary) or under a project's `.doctrine/rules/`. The same definition feeds `explain`, the
+//! SARIF rule metadata, the generated docs and the example tests.
+
+use crate::error::UserError;
+use crate::finding::Enforcement;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+const PILLARS_FILE: &str = "pillars.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pillar {
+    pub code: String,
+    pub name: String,
+    pub enforcement: Enforcement,
+    pub summary: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PillarFile {
+    pillar: Vec<Pillar>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub code: String,
+    /// Where the example pretends to live; decides its file role.
+    #[serde(default = "default_example_path")]
+    pub path: String,
+}
+
+fn default_example_path() -> String {
+    "lib/example.ex".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub name: String,
+    pub pillar: String,
+    /// Defaults to the pillar's enforcement.
+    pub enforcement: Option<Enforcement>,
+    pub summary: String,
+    /// Markdown.
+    pub rationale: String,
+    /// CVSS-style 0.0–10.0 for security rules; GitHub uses it to rank alerts.
+    pub security_severity: Option<f64>,
+    /// A tree-sitter query; every `@match` capture is a finding.
+    pub query: Option<String>,
+    /// The finding message for query rules (code rules write their own).
+    pub message: Option<String>,
+    #[serde(default)]
+    pub bad: Vec<Example>,
+    #[serde(default)]
+    pub good: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub def: RuleDef,
+    pub default_enforcement: Enforcement,
+    /// `None` for built-in rules; the defining file for project rules.
+    pub user_file: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub pillars: Vec<Pillar>,
+    pub rules: Vec<Rule>,
+    index: HashMap<String, usize>,
+}
+
+impl Registry {
+    /// The rules compiled into the binary. Their validity is enforced by the test suite.
+    pub fn builtin() -> Registry {
+        let pillars_src = EMBEDDED_RULE_FILES
+            .iter()
+            .find(|(name, _)| *name == PILLARS_FILE)
+            .map(|(_, src)| *src)
+            .expect("rules/pillars.toml is embedded");
+        let pillars = toml::from_str::<PillarFile>(pillars_src)
+            .expect("rules/pillars.toml is valid")
+            .pillar;
+        let mut registry = Registry {
+            pillars,
+            rules: Vec::new(),
+            index: HashMap::new(),
+        };
+        for (name, src) in EMBEDDED_RULE_FILES
+            .iter()
+            .filter(|(n, _)| *n != PILLARS_FILE)
+        {
+            let def: RuleDef = toml::from_str(src)
+                .unwrap_or_else(|e| panic!("embedded rules/{name} is invalid: {e}"));
+            registry
+                .add(def, None)
+                .unwrap_or_else(|e| panic!("embedded rules/{name}: {}", e.plain()));
+        }
+        registry
+    }
+
+    /// Add the project's own query rules from `dir` (`.doctrine/rules/*.toml`).
+    pub fn load_user_rules(&mut self, dir: &Path, display_dir: &str) -> Result<(), UserError> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(());
+        };
+        let mut files: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let name = format!(
+                "{display_dir}/{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            );
+            let src = std::fs::read_to_string(&path).map_err(|source| UserError::Io {
+                context: format!("cannot read rule file {name}"),
+                source,
+            })?;
+            let def: RuleDef = toml::from_str(&src).map_err(|e| {
+                UserError::in_file(&name, &src, e.span(), e.message().to_string(), None)
+            })?;
+            if def.query.is_none() || def.message.is_none() {
+                return Err(UserError::in_file(
+                    &name,
+                    &src,
+                    None,
+                    "a project rule needs a `query` (tree-sitter) and a `message`",
+                    Some("see `doctrine explain` output of a built-in rule for the format".into()),
+                ));
+            }
+            self.add(def, Some(name.clone())).map_err(|e| match e {
+                UserError::Usage(message) => UserError::in_file(&name, &src, None, message, None),
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, def: RuleDef, user_file: Option<String>) -> Result<(), UserError> {
+        if self.index.contains_key(&def.id) {
+            return Err(UserError::Usage(format!(
+                "rule id {} is defined twice",
+                def.id
+            )));
+        }
+        let default_enforcement = match (def.enforcement, self.pillar(&def.pillar)) {
+            (Some(e), _) => e,
+            (None, Some(p)) => p.enforcement,
+            (None, None) => {
+                return Err(UserError::Usage(format!(
+                    "rule {} names unknown pillar {} and sets no enforcement",
+                    def.id, def.pillar
+                )));
+            }
+        };
+        self.index.insert(def.id.clone(), self.rules.len());
+        self.rules.push(Rule {
+            def,
+            default_enforcement,
+            user_file,
+        });
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.index.get(id).map(|&i| &self.rules[i])
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub fn pillar(&self, code: &str) -> Option<&Pillar> {
+        self.pillars.iter().find(|p| p.code == code)
+    }
+
+    /// Whether `selector` names a rule id or a pillar code.
+    pub fn is_selector(&self, selector: &str) -> bool {
+        self.index.contains_key(selector)
+            || self.pillar(selector).is_some()
+            || self.rules.iter().any(|r| r.def.pillar == selector)
+    }
+
+    /// Look a rule up by id (`ZERO001`) or name (`unsafe-atom-creation`), case-insensitively.
+    pub fn find(&self, key: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.def.id.eq_ignore_ascii_case(key) || r.def.name.eq_ignore_ascii_case(key))
+    }
+}

@@ -1,0 +1,166 @@
+//! Suppression comments and HYGIENE004 (a suppression that suppressed nothing).
+//!
+//! `# doctrine:disable-next-line ZERO001, DOCS -- reason` covers the next line holding code,
+//! a trailing `# doctrine:disable-line ZERO001` its own line, and `# doctrine:disable-file
+//! DOCS` placed before any code the whole file. A pillar code covers all of its rules. Only
+//! real comments count: the same text inside a string or doc is not a directive.
+
+use crate::checks::RawFinding;
+use crate::registry::Registry;
+use crate::selection::RuleSet;
+
+pub const UNUSED_SUPPRESSION: &str = "HYGIENE004";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    NextLine,
+    Line,
+    File,
+}
+
+#[derive(Debug)]
+pub struct Directive {
+    scope: Scope,
+    selectors: Vec<String>,
+    used: Vec<bool>,
+    /// 0-based line the directive covers (unused for `File`).
+    target_line: usize,
+    start_byte: usize,
+    end_byte: usize,
+    /// `disable-file` after the first line of code: never takes effect.
+    misplaced: bool,
+}
+
+/// Parse a comment's text; `None` when it is not a doctrine directive.
+pub fn parse_directive(
+    comment: &str,
+    start_byte: usize,
+    end_byte: usize,
+    comment_line: usize,
+    before_code: bool,
+    lines: &[&str],
+) -> Option<Directive> {
+    let body = comment.trim_start_matches('#').trim_start();
+    let rest = body.strip_prefix("doctrine:")?;
+    let (keyword, rest) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let scope = match keyword {
+        "disable-next-line" => Scope::NextLine,
+        "disable-line" => Scope::Line,
+        "disable-file" => Scope::File,
+        _ => return None,
+    };
+    let ids = rest.split_once("--").map_or(rest, |(ids, _reason)| ids);
+    let selectors: Vec<String> = ids
+        .split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let target_line = match scope {
+        Scope::NextLine => next_code_line(lines, comment_line),
+        _ => comment_line,
+    };
+    Some(Directive {
+        scope,
+        used: vec![false; selectors.len()],
+        selectors,
+        target_line,
+        start_byte,
+        end_byte,
+        misplaced: scope == Scope::File && !before_code,
+    })
+}
+
+/// The first line after `line` that is neither blank nor only a comment.
+fn next_code_line(lines: &[&str], line: usize) -> usize {
+    (line + 1..lines.len())
+        .find(|&i| {
+            let t = lines[i].trim_start();
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .unwrap_or(line + 1)
+}
+
+/// Drop suppressed findings, then report every directive selector that suppressed nothing.
+/// `line_of` maps a byte offset to its 0-based line.
+pub fn apply(
+    findings: Vec<RawFinding>,
+    directives: &mut [Directive],
+    registry: &Registry,
+    rules: &RuleSet,
+    path: &str,
+    line_of: impl Fn(usize) -> usize,
+) -> Vec<RawFinding> {
+    let mut kept = Vec::with_capacity(findings.len());
+    for finding in findings {
+        let rule = &registry.rules[finding.rule].def;
+        let line = line_of(finding.start_byte);
+        let mut suppressed = false;
+        for directive in directives.iter_mut().filter(|d| !d.misplaced) {
+            let covers = match directive.scope {
+                Scope::File => true,
+                Scope::Line | Scope::NextLine => directive.target_line == line,
+            };
+            if !covers {
+                continue;
+            }
+            for (selector, used) in directive.selectors.iter().zip(directive.used.iter_mut()) {
+                if *selector == rule.id || *selector == rule.pillar {
+                    *used = true;
+                    suppressed = true;
+                }
+            }
+        }
+        if !suppressed {
+            kept.push(finding);
+        }
+    }
+
+    let Some(unused_rule) = registry.position(UNUSED_SUPPRESSION) else {
+        return kept;
+    };
+    if !rules.applies(unused_rule, path) {
+        return kept;
+    }
+    for directive in directives.iter() {
+        let mut report = |message: String| {
+            kept.push(RawFinding {
+                rule: unused_rule,
+                start_byte: directive.start_byte,
+                end_byte: directive.end_byte,
+                message,
+                module: None,
+            })
+        };
+        if directive.misplaced {
+            report(
+                "`doctrine:disable-file` must come before any code; it suppresses nothing here"
+                    .into(),
+            );
+            continue;
+        }
+        if directive.selectors.is_empty() {
+            report("suppression names no rule id or pillar, so it suppresses nothing".into());
+            continue;
+        }
+        for (selector, used) in directive.selectors.iter().zip(&directive.used) {
+            if *used {
+                continue;
+            }
+            if !registry.is_selector(selector) {
+                report(format!(
+                    "suppression names unknown rule or pillar `{selector}`"
+                ));
+                continue;
+            }
+            // A rule that is switched off cannot fire; its suppression is not dead weight.
+            let enabled = registry.rules.iter().enumerate().any(|(i, r)| {
+                (r.def.id == *selector || r.def.pillar == *selector) && rules.applies(i, path)
+            });
+            if enabled {
+                report(format!("unused suppression: no `{selector}` finding here"));
+            }
+        }
+    }
+    kept
+}

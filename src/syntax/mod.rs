@@ -1,0 +1,160 @@
+//! Small, allocation-free questions about tree-sitter-elixir nodes, shared by every check.
+
+pub mod calls;
+pub mod outline;
+pub mod semantic;
+
+use tree_sitter::Node;
+
+/// How deep the literal/shape helpers descend; keeps adversarial nesting from blowing the stack.
+const MAX_HELPER_DEPTH: usize = 64;
+
+pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// Named children that carry meaning: comments (extras that may appear anywhere) are skipped.
+pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'t>> = node
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() != "comment")
+        .collect();
+    children.into_iter()
+}
+
+/// The name a `call` node calls when its target is a plain identifier (`def`, `alias`, `foo`).
+pub fn local_call_name<'s>(call: Node, src: &'s str) -> Option<&'s str> {
+    if call.kind() != "call" {
+        return None;
+    }
+    let target = call.child_by_field_name("target")?;
+    (target.kind() == "identifier").then(|| text(target, src))
+}
+
+/// The `arguments` node of a call, if it has one.
+pub fn call_arguments(call: Node) -> Option<Node> {
+    let mut cursor = call.walk();
+    call.children(&mut cursor)
+        .find(|child| child.kind() == "arguments")
+}
+
+/// The argument expressions of a call, in order (no parentheses, commas or comments).
+pub fn call_args(call: Node) -> Vec<Node> {
+    call_arguments(call)
+        .map(|args| named_children(args).collect())
+        .unwrap_or_default()
+}
+
+/// The `do_block` of a call (`defmodule X do … end`), if written in block form.
+pub fn do_block(call: Node) -> Option<Node> {
+    let mut cursor = call.walk();
+    call.children(&mut cursor)
+        .find(|child| child.kind() == "do_block")
+}
+
+/// The statements of a `do` body: the block form's direct children, or the `do:` keyword's
+/// value (a parenthesised `block` is unpacked).
+pub fn body_statements<'t>(call: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    if let Some(block) = do_block(call) {
+        return named_children(block)
+            .filter(|n| !n.kind().ends_with("_block"))
+            .collect();
+    }
+    let Some(value) = keyword_value(call_args(call).last().copied(), "do", src) else {
+        return Vec::new();
+    };
+    if value.kind() == "block" {
+        named_children(value).collect()
+    } else {
+        vec![value]
+    }
+}
+
+/// In a trailing `keywords` argument, the value of key `key` (written `key: value`).
+pub fn keyword_value<'t>(keywords: Option<Node<'t>>, key: &str, src: &str) -> Option<Node<'t>> {
+    let keywords = keywords.filter(|n| n.kind() == "keywords")?;
+    named_children(keywords)
+        .filter(|pair| pair.kind() == "pair")
+        .find(|pair| {
+            pair.child_by_field_name("key")
+                .is_some_and(|k| keyword_key(k, src) == key)
+        })
+        .and_then(|pair| pair.child_by_field_name("value"))
+}
+
+/// `keys: ` → `keys`; `"quoted": ` → `quoted`.
+pub fn keyword_key<'s>(key: Node, src: &'s str) -> &'s str {
+    text(key, src)
+        .trim_end()
+        .trim_end_matches(':')
+        .trim_matches('"')
+}
+
+/// A literal in the contract's sense: a string, charlist, atom, number, boolean or nil with no
+/// interpolation; `<>` of literals is a literal too (it is folded at compile time).
+pub fn is_literal(node: Node) -> bool {
+    is_literal_at(node, 0)
+}
+
+fn is_literal_at(node: Node, depth: usize) -> bool {
+    if depth > MAX_HELPER_DEPTH {
+        return false;
+    }
+    match node.kind() {
+        "integer" | "float" | "atom" | "boolean" | "nil" | "char" => true,
+        "string" | "charlist" | "quoted_atom" | "sigil" => !has_interpolation(node),
+        "binary_operator" => {
+            operator(node) == Some("<>")
+                && node
+                    .child_by_field_name("left")
+                    .is_some_and(|l| is_literal_at(l, depth + 1))
+                && node
+                    .child_by_field_name("right")
+                    .is_some_and(|r| is_literal_at(r, depth + 1))
+        }
+        "block" => {
+            let children: Vec<Node> = named_children(node).collect();
+            children.len() == 1 && is_literal_at(children[0], depth + 1)
+        }
+        _ => false,
+    }
+}
+
+pub fn has_interpolation(node: Node) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .any(|child| child.kind() == "interpolation")
+}
+
+/// The operator token of a `binary_operator`/`unary_operator` node.
+pub fn operator<'t>(node: Node<'t>) -> Option<&'t str> {
+    node.child_by_field_name("operator").map(|op| op.kind())
+}
+
+/// `@name …` → (`name`, the attribute's value node if any).
+pub fn module_attribute<'t, 's>(
+    node: Node<'t>,
+    src: &'s str,
+) -> Option<(&'s str, Option<Node<'t>>)> {
+    if node.kind() != "unary_operator" || operator(node) != Some("@") {
+        return None;
+    }
+    let operand = node.child_by_field_name("operand")?;
+    match operand.kind() {
+        "identifier" => Some((text(operand, src), None)),
+        "call" => {
+            let name = local_call_name(operand, src)?;
+            Some((name, call_args(operand).first().copied()))
+        }
+        _ => None,
+    }
+}
+
+/// A dotted alias (`MyApp.Repo`), with whitespace a formatter might leave removed.
+pub fn alias_text(node: Node, src: &str) -> String {
+    text(node, src)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
