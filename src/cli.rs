@@ -50,6 +50,9 @@ enum Command {
     },
     /// Print the syntax tree of an Elixir file, for writing query rules.
     Ast { file: PathBuf },
+    /// Check that the project's own rules (`.doctrine/rules/`) flag their bad examples and
+    /// not their good ones.
+    TestRules,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -159,6 +162,27 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             })?;
             println!("wrote {}", path.display());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::TestRules => {
+            let registry = project_registry(&cwd, registry)?;
+            let failures = crate::examples::verify(&registry, |r| r.user_file.is_some())?;
+            let tested = registry
+                .rules
+                .iter()
+                .filter(|r| r.user_file.is_some())
+                .count();
+            for failure in &failures {
+                println!("{failure}\n");
+            }
+            println!(
+                "{tested} project rule(s) tested, {} example failure(s)",
+                failures.len()
+            );
+            Ok(if failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Ast { file } => {
             let src = std::fs::read(&file).map_err(|source| UserError::Io {

@@ -85,7 +85,6 @@ pub enum DiagnosticKind {
     TooLarge,
     SyntaxError,
     WalkError,
-    ConfigWarning,
 }
 
 /// Counts a health score is built from. Summed over files; every field is additive.

@@ -7,6 +7,7 @@ pub mod config;
 pub mod docs;
 pub mod engine;
 pub mod error;
+pub mod examples;
 pub mod finding;
 pub mod output;
 pub mod project;
@@ -16,3 +17,12 @@ pub mod selection;
 pub mod source;
 pub mod suppress;
 pub mod syntax;
+
+/// Analyse one in-memory file with the built-in rules at their default enforcement.
+/// `path` is project-relative and decides the file's role (`lib/…`, `test/…`, …).
+pub fn lint_str(path: &str, src: &str) -> finding::FileReport {
+    let registry = registry::Registry::builtin();
+    let rules = selection::RuleSet::defaults(&registry);
+    let analyzer = analyze::Analyzer::new(&registry, &rules).expect("built-in rules compile");
+    analyzer.analyze(path, src.as_bytes())
+}

@@ -1,0 +1,58 @@
+//! Rule examples as tests: every bad example must be flagged by its rule, every good example
+//! must not be. Used by the test suite for built-in rules and by `doctrine test-rules` for a
+//! project's own rules.
+
+use crate::analyze::Analyzer;
+use crate::error::UserError;
+use crate::registry::{Registry, Rule};
+use crate::selection::RuleSet;
+
+/// One example that does not behave as documented.
+#[derive(Debug)]
+pub struct ExampleFailure {
+    pub rule: String,
+    pub expected_flagged: bool,
+    pub path: String,
+    pub code: String,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: this {} example (as {}) is {}flagged:\n{}",
+            self.rule,
+            if self.expected_flagged { "bad" } else { "good" },
+            self.path,
+            if self.expected_flagged { "not " } else { "" },
+            self.code.trim_end()
+        )
+    }
+}
+
+/// Check the examples of the rules `filter` selects, with every rule at its default.
+pub fn verify(
+    registry: &Registry,
+    filter: impl Fn(&Rule) -> bool,
+) -> Result<Vec<ExampleFailure>, UserError> {
+    let rules = RuleSet::defaults(registry);
+    let analyzer = Analyzer::new(registry, &rules)?;
+    let mut failures = Vec::new();
+    for rule in registry.rules.iter().filter(|r| filter(r)) {
+        for (expected_flagged, examples) in [(true, &rule.def.bad), (false, &rule.def.good)] {
+            for example in examples {
+                let report = analyzer.analyze(&example.path, example.code.as_bytes());
+                let flagged = report.findings.iter().any(|f| f.rule == rule.def.id);
+                if flagged != expected_flagged {
+                    failures.push(ExampleFailure {
+                        rule: rule.def.id.clone(),
+                        expected_flagged,
+                        path: example.path.clone(),
+                        code: example.code.clone(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(failures)
+}
