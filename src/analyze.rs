@@ -4,7 +4,7 @@
 
 use crate::checks::{self, Check, FileContext, RawFinding};
 use crate::error::UserError;
-use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, Span};
+use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, Span, fingerprint};
 use crate::project::{FileRole, role_of};
 use crate::query_rules::QueryRules;
 use crate::registry::Registry;
@@ -14,8 +14,8 @@ use crate::syntax::calls::Call;
 use crate::syntax::local_call_name;
 use crate::syntax::outline::{DefKind, ModuleDoc, ModuleOutline};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use tree_sitter::{Language, Node, Parser, Tree};
-use xxhash_rust::xxh3::xxh3_64;
 
 pub fn language() -> Language {
     tree_sitter_elixir::LANGUAGE.into()
@@ -247,7 +247,9 @@ impl<'a> Analyzer<'a> {
         if walk.cx.role == FileRole::Lib && local_call_name(node, src) == Some("defmodule") {
             self.module(node, walk);
         }
-        for &i in &self.by_kind[node.kind_id() as usize] {
+        // ERROR nodes have a kind id (`u16::MAX`) outside the language's kind table.
+        let subscribers = self.by_kind.get(node.kind_id() as usize);
+        for &i in subscribers.map_or(&[][..], Vec::as_slice) {
             if walk.active[i] {
                 self.checks[i].on_node(node, &mut walk.cx);
             }
@@ -292,46 +294,41 @@ impl<'a> Analyzer<'a> {
         src: &str,
         lines: &LineIndex,
     ) -> Vec<Finding> {
-        let mut findings: Vec<(Finding, u64)> = raw
+        let mut placed: Vec<(Finding, Option<String>)> = raw
             .into_iter()
             .map(|r| {
-                let rule = &self.registry.rules[r.rule].def;
-                let span = lines.span(src, r.start_byte, r.end_byte);
-                let line_text = lines
-                    .lines
-                    .get(span.start_line as usize - 1)
-                    .copied()
-                    .unwrap_or("");
-                let normalized: String = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
-                let key = format!(
-                    "{}\0{}\0{}\0{}",
-                    rule.id,
-                    path,
-                    r.module.as_deref().unwrap_or(""),
-                    normalized
-                );
                 let finding = Finding {
-                    rule: rule.id.clone(),
+                    rule: self.registry.rules[r.rule].def.id.clone(),
                     path: path.to_string(),
-                    span,
+                    span: lines.span(src, r.start_byte, r.end_byte),
                     message: r.message,
                     enforcement: self.rules.enforcement(r.rule),
                     fingerprint: String::new(),
                 };
-                (finding, xxh3_64(key.as_bytes()))
+                (finding, r.module)
             })
             .collect();
-        findings.sort_by(|a, b| a.0.sort_key_cmp(&b.0));
-        findings.dedup_by(|a, b| a.0 == b.0);
+        placed.sort_by(|a, b| a.0.sort_key_cmp(&b.0));
+        placed.dedup_by(|a, b| a.0 == b.0);
         // Identical keys (the same call twice on equal lines) are told apart by occurrence.
-        let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
-        findings
+        let mut seen: HashMap<(String, Option<String>, &str), u32> = HashMap::new();
+        placed
             .into_iter()
-            .map(|(mut finding, key)| {
-                let occurrence = seen.entry(key).or_insert(0);
-                finding.fingerprint = format!(
-                    "{:016x}",
-                    xxh3_64(&[key.to_le_bytes(), u64::from(*occurrence).to_le_bytes()].concat())
+            .map(|(mut finding, module)| {
+                let line_text = lines
+                    .lines
+                    .get(finding.span.start_line as usize - 1)
+                    .copied()
+                    .unwrap_or("");
+                let occurrence = seen
+                    .entry((finding.rule.clone(), module.clone(), line_text.trim()))
+                    .or_insert(0);
+                finding.fingerprint = fingerprint(
+                    &finding.rule,
+                    path,
+                    module.as_deref().unwrap_or(""),
+                    line_text,
+                    *occurrence,
                 );
                 *occurrence += 1;
                 finding
@@ -381,6 +378,11 @@ impl<'s> LineIndex<'s> {
             Some(&"") => self.lines.len() - 1,
             _ => self.lines.len(),
         }
+    }
+
+    /// Byte offset where the 0-based `line` starts (the end of the text past the last line).
+    pub fn start_of(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(usize::MAX)
     }
 
     /// 0-based line of a byte offset.

@@ -6,7 +6,7 @@ use crate::config::{CONFIG_FILE, Config, glob_set};
 use crate::error::UserError;
 use crate::finding::Report;
 use crate::output::{self, Format, RenderContext};
-use crate::project::find_root;
+use crate::project::{ProjectModel, find_root};
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::source::{DiskSources, MemorySources, SourceSet, relative};
@@ -266,7 +266,21 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
             (Box::new(disk), diagnostics)
         }
     };
-    let mut report = pool.install(|| engine::scan(&analyzer, sources.as_ref()));
+    // Project-level rules judge the whole project, so they run only when it is all checked.
+    let whole_project = args.stdin_filename.is_none()
+        && targets
+            .iter()
+            .all(|t| std::path::absolute(t).is_ok_and(|t| t == root));
+    let project = whole_project.then(|| ProjectModel::discover(&root));
+    let mut report = pool.install(|| {
+        engine::run(
+            &analyzer,
+            sources.as_ref(),
+            project.as_ref(),
+            &registry,
+            &rules,
+        )
+    });
     report.diagnostics.extend(walk_diagnostics);
     report.sort();
     finish(&args, &report, &registry, &rules, sources.as_ref(), &root)

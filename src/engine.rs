@@ -2,7 +2,10 @@
 
 use crate::analyze::Analyzer;
 use crate::finding::{Diagnostic, FileReport, Report};
-use crate::source::SourceSet;
+use crate::project::ProjectModel;
+use crate::registry::Registry;
+use crate::selection::RuleSet;
+use crate::source::{SourceSet, is_elixir};
 use rayon::prelude::*;
 
 /// Analyse every file of `sources` on the current rayon pool. The result does not depend on
@@ -11,6 +14,7 @@ pub fn scan(analyzer: &Analyzer, sources: &dyn SourceSet) -> Report {
     let reports: Vec<FileReport> = sources
         .paths()
         .par_iter()
+        .filter(|path| is_elixir(path))
         .map(|path| match sources.read(path) {
             Ok(bytes) => analyzer.analyze(path, &bytes),
             Err(e) => FileReport {
@@ -31,5 +35,24 @@ pub fn scan(analyzer: &Analyzer, sources: &dyn SourceSet) -> Report {
         report.metrics.add(&file.metrics);
     }
     report.sort();
+    report
+}
+
+/// A whole run: the per-file scan, then, when `project` is given (the whole project is being
+/// checked), the project-level checks over it.
+pub fn run(
+    analyzer: &Analyzer,
+    sources: &dyn SourceSet,
+    project: Option<&ProjectModel>,
+    registry: &Registry,
+    rules: &RuleSet,
+) -> Report {
+    let mut report = scan(analyzer, sources);
+    if let Some(project) = project {
+        report.findings.extend(crate::project_checks::run(
+            project, sources, registry, rules,
+        ));
+        report.sort();
+    }
     report
 }

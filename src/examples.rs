@@ -1,11 +1,16 @@
 //! Rule examples as tests: every bad example must be flagged by its rule, every good example
 //! must not be. Used by the test suite for built-in rules and by `doctrine test-rules` for a
 //! project's own rules.
+//! Each example is a one-file project, so project-level rules (READMEs) are tested the same way.
 
 use crate::analyze::Analyzer;
+use crate::engine;
 use crate::error::UserError;
+use crate::project::ProjectModel;
 use crate::registry::{Registry, Rule};
 use crate::selection::RuleSet;
+use crate::source::MemorySources;
+use std::path::Path;
 
 /// One example that does not behave as documented.
 #[derive(Debug)]
@@ -41,7 +46,10 @@ pub fn verify(
     for rule in registry.rules.iter().filter(|r| filter(r)) {
         for (expected_flagged, examples) in [(true, &rule.def.bad), (false, &rule.def.good)] {
             for example in examples {
-                let report = analyzer.analyze(&example.path, example.code.as_bytes());
+                let sources =
+                    MemorySources::new(vec![(example.path.clone(), example.code.clone().into())]);
+                let project = ProjectModel::single_app(Path::new(""));
+                let report = engine::run(&analyzer, &sources, Some(&project), registry, &rules);
                 let flagged = report.findings.iter().any(|f| f.rule == rule.def.id);
                 if flagged != expected_flagged {
                     failures.push(ExampleFailure {

@@ -3,6 +3,23 @@
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// A finding's identity for baselines and SARIF `partialFingerprints`: the rule, the file, the
+/// enclosing module and the whitespace-normalised text of the flagged line, plus an occurrence
+/// index among findings sharing all of those. Line numbers are deliberately not part of it,
+/// so the fingerprint survives edits elsewhere in the file.
+pub fn fingerprint(
+    rule: &str,
+    path: &str,
+    context: &str,
+    line_text: &str,
+    occurrence: u32,
+) -> String {
+    let normalized = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let key = format!("{rule}\0{path}\0{context}\0{normalized}\0{occurrence}");
+    format!("{:016x}", xxh3_64(key.as_bytes()))
+}
 
 /// How a rule's findings are treated. `Off` never reaches a finding; it only exists in config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]

@@ -11,6 +11,7 @@ pub mod examples;
 pub mod finding;
 pub mod output;
 pub mod project;
+pub mod project_checks;
 pub mod query_rules;
 pub mod registry;
 pub mod selection;

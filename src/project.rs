@@ -79,6 +79,20 @@ impl ProjectModel {
     }
 }
 
+impl ProjectModel {
+    /// A single-app project with no umbrella, for in-memory sources.
+    pub fn single_app(root: &Path) -> ProjectModel {
+        ProjectModel {
+            root: root.to_path_buf(),
+            umbrella: false,
+            apps: vec![App {
+                name: String::new(),
+                dir: String::new(),
+            }],
+        }
+    }
+}
+
 /// The role of `rel` (a `/`-separated path relative to the project root).
 pub fn role_of(rel: &str) -> FileRole {
     // Inside an umbrella app, roles are decided relative to the app directory.

@@ -18,7 +18,8 @@ fn every_bad_example_is_flagged_and_every_good_example_is_not() {
             "{} has no good example",
             rule.def.id
         );
-        for example in rule.def.bad.iter().chain(&rule.def.good) {
+        let elixir_examples = rule.def.bad.iter().chain(&rule.def.good);
+        for example in elixir_examples.filter(|e| doctrine::source::is_elixir(&e.path)) {
             let report = doctrine::lint_str(&example.path, &example.code);
             assert!(
                 report.diagnostics.is_empty(),
@@ -40,6 +41,11 @@ fn every_rule_has_an_implementation_and_every_check_a_definition() {
     let implemented: Vec<&str> = checks::builtin()
         .iter()
         .flat_map(|c| c.rules().iter().copied())
+        .chain(
+            doctrine::project_checks::builtin()
+                .iter()
+                .flat_map(|c| c.rules().iter().copied()),
+        )
         .chain([doctrine::suppress::UNUSED_SUPPRESSION])
         .collect();
     for rule in &registry.rules {

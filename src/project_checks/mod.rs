@@ -1,0 +1,88 @@
+//! Project-level checks: rules about the project as a whole (READMEs, and later mix.exs, the
+//! router, config, git). They run once per run, over the `ProjectModel`, after the per-file
+//! scan, and only when the whole project is being checked.
+
+mod rdme;
+
+use crate::analyze::LineIndex;
+use crate::finding::{Finding, fingerprint};
+use crate::project::ProjectModel;
+use crate::registry::Registry;
+use crate::selection::RuleSet;
+use crate::source::SourceSet;
+
+pub trait ProjectCheck: Sync + Send {
+    /// The rule ids this check reports.
+    fn rules(&self) -> &'static [&'static str];
+    fn check(&self, project: &ProjectModel, cx: &mut ProjectContext);
+}
+
+pub fn builtin() -> Vec<Box<dyn ProjectCheck>> {
+    vec![Box::new(rdme::Readmes)]
+}
+
+/// What a project check sees, and where it reports.
+pub struct ProjectContext<'a> {
+    pub sources: &'a dyn SourceSet,
+    registry: &'a Registry,
+    rules: &'a RuleSet,
+    findings: Vec<Finding>,
+}
+
+impl ProjectContext<'_> {
+    /// The text of a project file, if it exists and is readable.
+    pub fn read(&self, path: &str) -> Option<String> {
+        self.sources
+            .read(path)
+            .ok()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Report `rule` on the 0-based `line` of `path`, whose text is `content`.
+    pub fn report(&mut self, rule: &str, path: &str, content: &str, line: usize, message: String) {
+        let Some(index) = self.registry.position(rule) else {
+            debug_assert!(false, "project check reported unregistered rule {rule}");
+            return;
+        };
+        if !self.rules.applies(index, path) {
+            return;
+        }
+        let lines = LineIndex::new(content);
+        let text = lines.lines.get(line).copied().unwrap_or("");
+        let start = lines.start_of(line).min(content.len());
+        let span = lines.span(content, start, start + text.len());
+        self.findings.push(Finding {
+            rule: rule.to_string(),
+            path: path.to_string(),
+            span,
+            fingerprint: fingerprint(rule, path, "", &message, 0),
+            message,
+            enforcement: self.rules.enforcement(index),
+        });
+    }
+}
+
+/// Run every project check that has an enabled rule.
+pub fn run(
+    project: &ProjectModel,
+    sources: &dyn SourceSet,
+    registry: &Registry,
+    rules: &RuleSet,
+) -> Vec<Finding> {
+    let mut cx = ProjectContext {
+        sources,
+        registry,
+        rules,
+        findings: Vec::new(),
+    };
+    for check in builtin() {
+        let enabled = check
+            .rules()
+            .iter()
+            .any(|id| registry.position(id).is_some_and(|i| rules.is_enabled(i)));
+        if enabled {
+            check.check(project, &mut cx);
+        }
+    }
+    cx.findings
+}
