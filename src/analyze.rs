@@ -52,6 +52,16 @@ pub struct Analyzer<'a> {
     call_checks: Vec<usize>,
     module_checks: Vec<usize>,
     queries: Option<QueryRules>,
+    /// Indexed by kind id: the kinds the walk itself reacts to, so it compares ids, not names.
+    kind_class: Vec<KindClass>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KindClass {
+    Other,
+    Comment,
+    Call,
+    UnaryOperator,
 }
 
 impl<'a> Analyzer<'a> {
@@ -76,6 +86,14 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
+        let kind_class = (0..language.node_kind_count())
+            .map(|id| match language.node_kind_for_id(id as u16) {
+                Some("comment") => KindClass::Comment,
+                Some("call") => KindClass::Call,
+                Some("unary_operator") => KindClass::UnaryOperator,
+                _ => KindClass::Other,
+            })
+            .collect();
         let call_checks = (0..checks.len())
             .filter(|&i| checks[i].wants_calls())
             .collect();
@@ -90,6 +108,7 @@ impl<'a> Analyzer<'a> {
             call_checks,
             module_checks,
             queries: QueryRules::compile(registry, rules)?,
+            kind_class,
         })
     }
 
@@ -219,8 +238,13 @@ impl<'a> Analyzer<'a> {
             walk.first_syntax_error
                 .get_or_insert(node.start_position().row as u32 + 1);
         }
-        match node.kind() {
-            "comment" => {
+        let class = self
+            .kind_class
+            .get(node.kind_id() as usize)
+            .copied()
+            .unwrap_or(KindClass::Other);
+        match class {
+            KindClass::Comment => {
                 let line = lines.line_of(node.start_byte());
                 if let Some(d) = suppress::parse_directive(
                     walk.cx.text(node),
@@ -233,7 +257,7 @@ impl<'a> Analyzer<'a> {
                     walk.directives.push(d);
                 }
             }
-            "call" | "unary_operator" if !self.call_checks.is_empty() => {
+            KindClass::Call | KindClass::UnaryOperator if !self.call_checks.is_empty() => {
                 if let Some(call) = Call::from_node(node, src, &walk.cx.semantic) {
                     for &i in &self.call_checks {
                         if walk.active[i] {
@@ -244,7 +268,10 @@ impl<'a> Analyzer<'a> {
             }
             _ => {}
         }
-        if walk.cx.role == FileRole::Lib && local_call_name(node, src) == Some("defmodule") {
+        if class == KindClass::Call
+            && walk.cx.role == FileRole::Lib
+            && local_call_name(node, src) == Some("defmodule")
+        {
             self.module(node, walk);
         }
         // ERROR nodes have a kind id (`u16::MAX`) outside the language's kind table.

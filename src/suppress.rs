@@ -50,10 +50,13 @@ pub fn parse_directive(
         _ => return None,
     };
     let ids = rest.split_once("--").map_or(rest, |(ids, _reason)| ids);
+    // Ids and pillar codes are upper-case; the first other word starts a reason, even
+    // without the `--` separator.
     let selectors: Vec<String> = ids
         .split([',', ' ', '\t'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        .take_while(|s| looks_like_selector(s))
         .map(str::to_string)
         .collect();
     let target_line = match scope {
@@ -69,6 +72,13 @@ pub fn parse_directive(
         end_byte,
         misplaced: scope == Scope::File && !before_code,
     })
+}
+
+fn looks_like_selector(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_uppercase())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// The first line after `line` that is neither blank nor only a comment.

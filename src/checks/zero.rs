@@ -3,7 +3,7 @@
 use super::{Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
 use crate::syntax::semantic::ExecContext;
-use crate::syntax::{has_interpolation, is_literal, keyword_value, named_children, text};
+use crate::syntax::{has_dynamic_interpolation, is_literal, keyword_value, named_children, text};
 use tree_sitter::Node;
 
 /// ZERO001: atoms are never garbage-collected, so turning run-time data into atoms lets an
@@ -36,7 +36,9 @@ impl Check for UnsafeAtomCreation {
     }
 
     fn on_node(&self, node: Node, cx: &mut FileContext) {
-        if cx.semantic.exec_context() == ExecContext::CompileTime || !has_interpolation(node) {
+        if cx.semantic.exec_context() == ExecContext::CompileTime
+            || !has_dynamic_interpolation(node)
+        {
             return;
         }
         let what = match node.kind() {
@@ -156,6 +158,12 @@ impl Check for BareRescue {
             let message = if is_rescue {
                 format!(
                     "`rescue {} ->` rescues every exception; name the exceptions (`rescue e in [ArgumentError] ->`)",
+                    cx.text(pattern)
+                )
+            } else if args.len() == 1 {
+                // `catch value ->` is `catch :throw, value ->`: it swallows every throw.
+                format!(
+                    "`catch {} ->` catches every thrown value; match the values you expect",
                     cx.text(pattern)
                 )
             } else {

@@ -91,8 +91,10 @@ pub fn keyword_key<'s>(key: Node, src: &'s str) -> &'s str {
         .trim_matches('"')
 }
 
-/// A literal in the contract's sense: a string, charlist, atom, number, boolean or nil with no
-/// interpolation; `<>` of literals is a literal too (it is folded at compile time).
+/// A literal in the contract's sense — a string, charlist, atom, number, boolean or nil with
+/// no interpolation, `<>` of literals (folded at compile time) — or another value fixed when
+/// the module is compiled: a module attribute read (`@prefix`), interpolation of such values,
+/// and lists, tuples and binaries made only of them. None of these vary with run-time input.
 pub fn is_literal(node: Node) -> bool {
     is_literal_at(node, 0)
 }
@@ -101,30 +103,44 @@ fn is_literal_at(node: Node, depth: usize) -> bool {
     if depth > MAX_HELPER_DEPTH {
         return false;
     }
+    let all_children = |node: Node| named_children(node).all(|c| is_literal_at(c, depth + 1));
     match node.kind() {
-        "integer" | "float" | "atom" | "boolean" | "nil" | "char" => true,
-        "string" | "charlist" | "quoted_atom" | "sigil" => !has_interpolation(node),
+        "integer" | "float" | "atom" | "boolean" | "nil" | "char" | "quoted_content"
+        | "escape_sequence" | "sigil_name" | "sigil_modifiers" => true,
+        "string" | "charlist" | "quoted_atom" | "sigil" | "interpolation" | "list" | "tuple"
+        | "bitstring" | "block" => all_children(node),
         "binary_operator" => {
-            operator(node) == Some("<>")
-                && node
-                    .child_by_field_name("left")
-                    .is_some_and(|l| is_literal_at(l, depth + 1))
-                && node
-                    .child_by_field_name("right")
-                    .is_some_and(|r| is_literal_at(r, depth + 1))
+            let op = operator(node);
+            let left = node.child_by_field_name("left");
+            let right = node.child_by_field_name("right");
+            match op {
+                Some("<>") => {
+                    left.is_some_and(|l| is_literal_at(l, depth + 1))
+                        && right.is_some_and(|r| is_literal_at(r, depth + 1))
+                }
+                // A binary segment with a type: `<<1::8>>`, `<<"a"::binary>>`.
+                Some("::") => {
+                    left.is_some_and(|l| is_literal_at(l, depth + 1))
+                        && right.is_some_and(|r| r.kind() == "identifier" || r.kind() == "integer")
+                }
+                _ => false,
+            }
         }
-        "block" => {
-            let children: Vec<Node> = named_children(node).collect();
-            children.len() == 1 && is_literal_at(children[0], depth + 1)
+        "unary_operator" => {
+            operator(node) == Some("@")
+                && node
+                    .child_by_field_name("operand")
+                    .is_some_and(|operand| operand.kind() == "identifier")
         }
         _ => false,
     }
 }
 
-pub fn has_interpolation(node: Node) -> bool {
+/// Whether a string-like node interpolates a value that can change at run time.
+pub fn has_dynamic_interpolation(node: Node) -> bool {
     let mut cursor = node.walk();
     node.children(&mut cursor)
-        .any(|child| child.kind() == "interpolation")
+        .any(|child| child.kind() == "interpolation" && !is_literal(child))
 }
 
 /// The operator token of a `binary_operator`/`unary_operator` node.

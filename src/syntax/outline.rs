@@ -56,6 +56,9 @@ const EXCEPTION_CALLBACKS: &[(&str, usize)] = &[("exception", 1), ("message", 1)
 impl<'t> ModuleOutline<'t> {
     pub fn build(defmodule: Node<'t>, full_name: String, src: &'t str) -> Option<Self> {
         let name_node = *call_args(defmodule).first()?;
+        if !is_static_module_name(name_node, src) {
+            return None;
+        }
         let mut outline = ModuleOutline {
             name: full_name,
             name_node,
@@ -138,6 +141,30 @@ impl<'t> ModuleOutline<'t> {
                     .any(|(name, arity)| *name == function.name && *arity == function.max_arity);
         }
         Some(outline)
+    }
+}
+
+/// `Shop.Cart` or `__MODULE__.Sub`. A name built by `unquote` (`defmodule unquote(name)`)
+/// is only known when a macro expands, so there is no module here to outline.
+fn is_static_module_name(name: Node, src: &str) -> bool {
+    fn static_prefix(node: Node, src: &str) -> bool {
+        match node.kind() {
+            "alias" => true,
+            "identifier" => text(node, src) == "__MODULE__",
+            "dot" => is_static_module_name(node, src),
+            _ => false,
+        }
+    }
+    match name.kind() {
+        "alias" => true,
+        "dot" => {
+            name.child_by_field_name("right")
+                .is_some_and(|right| right.kind() == "alias")
+                && name
+                    .child_by_field_name("left")
+                    .is_some_and(|left| static_prefix(left, src))
+        }
+        _ => false,
     }
 }
 

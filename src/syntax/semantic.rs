@@ -7,13 +7,31 @@
 use super::{alias_text, call_args, keyword_value, local_call_name, named_children, text};
 use tree_sitter::Node;
 
-/// When the code at a point executes. Module attribute values, macro bodies and `unquote` run
-/// while compiling; everything else (function bodies, quoted code, scripts, the bodies of
-/// `test` and other function-defining macros) is treated as running in the deployed system.
+/// When the code at a point executes. Statements directly in a module body, module attribute
+/// values, macro bodies and `unquote` run while compiling; everything else (function bodies,
+/// quoted code, scripts, and the `do` blocks of `test`, routes and other macros that wrap
+/// code into functions) is treated as running in the deployed system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExecContext {
     Runtime,
     CompileTime,
+}
+
+/// A context and the byte range it covers.
+#[derive(Debug, Clone, Copy)]
+struct Context {
+    start: usize,
+    end: usize,
+    kind: ContextKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ContextKind {
+    Runtime,
+    CompileTime,
+    /// The statements of a module body: compile time, but the `do` blocks of macros called
+    /// there (`test`, `get`, `setup`) become functions, so they run later.
+    ModuleBody,
 }
 
 #[derive(Debug, Default)]
@@ -44,7 +62,10 @@ impl Import {
 pub struct Semantic {
     scopes: Vec<Scope>,
     modules: Vec<(usize, String)>,
-    contexts: Vec<(usize, ExecContext)>,
+    /// Nested by `end`; a context may start after the node that pushed it (a `do` block).
+    contexts: Vec<Context>,
+    /// Start of the node being visited.
+    position: usize,
 }
 
 impl Default for Semantic {
@@ -56,20 +77,33 @@ impl Default for Semantic {
             }],
             modules: Vec::new(),
             contexts: Vec::new(),
+            position: 0,
         }
     }
 }
 
 const RUNTIME_DEFINITIONS: &[&str] = &["def", "defp", "defguard", "defguardp", "defn", "defnp"];
 const COMPILE_TIME_DEFINITIONS: &[&str] = &["defmacro", "defmacrop"];
+/// Control flow whose `do` block runs where it stands (in a module body: at compile time).
+const INLINE_BLOCKS: &[&str] = &[
+    "for", "if", "unless", "case", "cond", "with", "try", "receive",
+];
 
 impl Semantic {
     /// Update the model for `node`, which the walk is about to visit (pre-order).
     pub fn enter(&mut self, node: Node, src: &str) {
         let start = node.start_byte();
-        self.scopes.retain(|s| s.end_byte > start);
-        self.modules.retain(|(end, _)| *end > start);
-        self.contexts.retain(|(end, _)| *end > start);
+        self.position = start;
+        // Ranges are nested, so everything that ended before this node is on top of its stack.
+        while self.scopes.last().is_some_and(|s| s.end_byte <= start) {
+            self.scopes.pop();
+        }
+        while self.modules.last().is_some_and(|(end, _)| *end <= start) {
+            self.modules.pop();
+        }
+        while self.contexts.last().is_some_and(|c| c.end <= start) {
+            self.contexts.pop();
+        }
 
         match node.kind() {
             "do_block" | "anonymous_function" => self.scopes.push(Scope {
@@ -81,11 +115,26 @@ impl Semantic {
             "unary_operator"
                 if super::module_attribute(node, src).is_some_and(|(_, v)| v.is_some()) =>
             {
-                self.contexts
-                    .push((node.end_byte(), ExecContext::CompileTime))
+                self.push_context(node, ContextKind::CompileTime)
             }
             _ => {}
         }
+    }
+
+    fn push_context(&mut self, node: Node, kind: ContextKind) {
+        self.contexts.push(Context {
+            start: node.start_byte(),
+            end: node.end_byte(),
+            kind,
+        });
+    }
+
+    fn current_context(&self) -> Option<ContextKind> {
+        self.contexts
+            .iter()
+            .rev()
+            .find(|c| c.start <= self.position)
+            .map(|c| c.kind)
     }
 
     fn enter_call(&mut self, call: Node, src: &str) {
@@ -98,16 +147,34 @@ impl Semantic {
                 if let Some(full) = self.nested_module_name(call, src) {
                     self.modules.push((end, full));
                 }
+                if let Some(body) = do_body(call, src) {
+                    self.push_context(body, ContextKind::ModuleBody);
+                }
+            }
+            "defimpl" | "defprotocol" => {
+                if let Some(body) = do_body(call, src) {
+                    self.push_context(body, ContextKind::ModuleBody);
+                }
             }
             "alias" => self.record_alias(call, src),
             "import" => self.record_import(call, src),
-            "quote" => self.contexts.push((end, ExecContext::Runtime)),
-            "unquote" | "unquote_splicing" => self.contexts.push((end, ExecContext::CompileTime)),
-            n if RUNTIME_DEFINITIONS.contains(&n) => {
-                self.contexts.push((end, ExecContext::Runtime))
+            // Only the quoted body is run-time code; `bind_quoted:` and other options are not.
+            "quote" => {
+                if let Some(body) = do_body(call, src) {
+                    self.push_context(body, ContextKind::Runtime);
+                }
             }
+            "unquote" | "unquote_splicing" => self.push_context(call, ContextKind::CompileTime),
+            n if RUNTIME_DEFINITIONS.contains(&n) => self.push_context(call, ContextKind::Runtime),
             n if COMPILE_TIME_DEFINITIONS.contains(&n) => {
-                self.contexts.push((end, ExecContext::CompileTime))
+                self.push_context(call, ContextKind::CompileTime)
+            }
+            n if !INLINE_BLOCKS.contains(&n)
+                && self.current_context() == Some(ContextKind::ModuleBody) =>
+            {
+                if let Some(block) = super::do_block(call) {
+                    self.push_context(block, ContextKind::Runtime);
+                }
             }
             _ => {}
         }
@@ -117,6 +184,10 @@ impl Semantic {
     /// implicit alias a nested module creates in its parent.
     fn nested_module_name(&mut self, call: Node, src: &str) -> Option<String> {
         let name_node = *call_args(call).first()?;
+        // `defmodule __MODULE__.Sub` names `Parent.Sub` and creates no alias.
+        if name_node.kind() == "dot" {
+            return self.resolve_module(name_node, src);
+        }
         if name_node.kind() != "alias" {
             return None;
         }
@@ -140,9 +211,10 @@ impl Semantic {
     }
 
     pub fn exec_context(&self) -> ExecContext {
-        self.contexts
-            .last()
-            .map_or(ExecContext::Runtime, |(_, ctx)| *ctx)
+        match self.current_context() {
+            Some(ContextKind::CompileTime | ContextKind::ModuleBody) => ExecContext::CompileTime,
+            Some(ContextKind::Runtime) | None => ExecContext::Runtime,
+        }
     }
 
     fn innermost(&mut self) -> &mut Scope {
@@ -169,6 +241,10 @@ impl Semantic {
     }
 
     fn expand_alias(&self, written: &str) -> String {
+        // `Elixir.String` is the full name already; aliases never apply to it.
+        if let Some(full) = written.strip_prefix("Elixir.") {
+            return full.to_string();
+        }
         let (first, rest) = match written.split_once('.') {
             Some((first, rest)) => (first, Some(rest)),
             None => (written, None),
@@ -256,6 +332,11 @@ impl Semantic {
             except,
         });
     }
+}
+
+/// The `do` body of a call: its `do_block`, or the value of a `do:` keyword.
+fn do_body<'t>(call: Node<'t>, src: &str) -> Option<Node<'t>> {
+    super::do_block(call).or_else(|| keyword_value(call_args(call).last().copied(), "do", src))
 }
 
 /// `[to_atom: 1, decode: 2]` → names with arities. `:functions`/`:macros` → `None` (all).

@@ -1,0 +1,958 @@
+//! DOCS001 (missing @moduledoc), DOCS002 (missing @doc) and DOCS003 (missing @spec),
+//! table-driven. Each case asserts the exact set of (rule, line) DOCS findings of a snippet.
+//! See PILLARS.md § DOCS and rules/DOCS00{1,2,3}.toml.
+
+mod common;
+
+use common::{At, Case, LIB, TEST, run, run_positions};
+
+const DOCS: &[&str] = &["DOCS"];
+
+// ---------------------------------------------------------------------------------------------
+// DOCS001 — @moduledoc
+// ---------------------------------------------------------------------------------------------
+
+const DOCS001: &[Case] = &[
+    Case {
+        name: "moduledoc present",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              @moduledoc "A shopping cart held in the session."
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "moduledoc heredoc and ~S heredoc",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              @moduledoc """
+              A shopping cart.
+              """
+            end
+
+            defmodule Shop.Order do
+              @moduledoc ~S"""
+              An order; see `#{}`.
+              """
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "moduledoc false counts as present",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Internal do
+              @moduledoc false
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "moduledoc after the code still counts",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Late do
+              alias Shop.Cart
+              @moduledoc "Written late."
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "moduledoc missing",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              alias Shop.Item
+            end
+        "##,
+        expect: &[("DOCS001", 1)],
+    },
+    Case {
+        name: "empty module",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Empty do
+            end
+        "##,
+        expect: &[("DOCS001", 1)],
+    },
+    Case {
+        name: "moduledoc with metadata only is missing",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              @moduledoc since: "1.0.0"
+            end
+        "##,
+        expect: &[("DOCS001", 1)],
+    },
+    Case {
+        name: "nested: the parent's moduledoc does not cover the child",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              @moduledoc "A cart."
+
+              defmodule Item do
+              end
+            end
+        "##,
+        expect: &[("DOCS001", 4)],
+    },
+    Case {
+        name: "nested: the child's moduledoc does not cover the parent",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              defmodule Item do
+                @moduledoc "An item."
+              end
+            end
+        "##,
+        expect: &[("DOCS001", 1)],
+    },
+    Case {
+        name: "nested three deep, each checked separately",
+        path: LIB,
+        src: r##"
+            defmodule Shop do
+              @moduledoc "Shop."
+
+              defmodule Cart do
+                defmodule Item do
+                  @moduledoc false
+                end
+
+                defmodule Line do
+                end
+              end
+            end
+        "##,
+        expect: &[("DOCS001", 4), ("DOCS001", 9)],
+    },
+    Case {
+        name: "two top-level modules in one file",
+        path: LIB,
+        src: r##"
+            defmodule Shop.A do
+              @moduledoc "A."
+            end
+
+            defmodule Shop.B do
+            end
+        "##,
+        expect: &[("DOCS001", 5)],
+    },
+    Case {
+        name: "__MODULE__.Sub is a module of its own",
+        path: LIB,
+        src: r##"
+            defmodule Shop.A do
+              @moduledoc "A."
+
+              defmodule __MODULE__.Sub do
+              end
+            end
+        "##,
+        expect: &[("DOCS001", 4)],
+    },
+    Case {
+        name: "a module named by unquote is only known when the macro expands",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Factory do
+              @moduledoc "Builds modules."
+
+              @doc "Defines a module."
+              defmacro build(name) do
+                quote do
+                  defmodule unquote(name) do
+                    def value, do: 1
+                  end
+                end
+              end
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "defmodule in test code is not checked",
+        path: TEST,
+        src: r##"
+            defmodule Shop.CartTest do
+              use ExUnit.Case
+
+              defmodule Fake do
+                def call(x), do: x
+              end
+
+              test "adds", do: assert(true)
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "test support .ex files are test code",
+        path: "test/support/factory.ex",
+        src: r##"
+            defmodule Shop.Factory do
+              def build(:cart), do: %{}
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "the MixProject module is exempt",
+        path: LIB,
+        src: r##"
+            defmodule Shop.MixProject do
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "mix.exs is not lib code",
+        path: "mix.exs",
+        src: r##"
+            defmodule Shop.MixProject do
+              use Mix.Project
+              def project, do: [app: :shop]
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "scripts under lib are not lib code",
+        path: "lib/tasks/seed.exs",
+        src: r##"
+            defmodule Seed do
+              def run, do: :ok
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "umbrella app lib code is checked",
+        path: "apps/core/lib/core/cart.ex",
+        src: r##"
+            defmodule Core.Cart do
+            end
+        "##,
+        expect: &[("DOCS001", 1)],
+    },
+    Case {
+        name: "defimpl and defprotocol are not flagged",
+        path: LIB,
+        src: r##"
+            defprotocol Shop.Priced do
+              def price(item)
+            end
+
+            defimpl Shop.Priced, for: Map do
+              def price(map), do: map.price
+            end
+
+            defimpl String.Chars, for: Shop.Cart do
+              def to_string(_cart), do: "cart"
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "defimpl nested in a documented module",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              @moduledoc "A cart."
+              defstruct items: []
+
+              defimpl Inspect do
+                def inspect(_cart, _opts), do: "#Cart<>"
+              end
+            end
+        "##,
+        expect: &[],
+    },
+];
+
+// ---------------------------------------------------------------------------------------------
+// DOCS002 — @doc
+// ---------------------------------------------------------------------------------------------
+
+const DOCS002: &[Case] = &[
+    Case {
+        name: "missing doc",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @spec total([map]) :: integer
+              def total(items), do: length(items)
+            end
+        "##,
+        expect: &[("DOCS002", 4)],
+    },
+    Case {
+        name: "multi-clause function: one finding at the first clause",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @spec total([map]) :: integer
+              def total([]), do: 0
+              def total([_ | rest]), do: 1 + total(rest)
+
+              def total(items, _), do: total(items)
+            end
+        "##,
+        // total/2 is a different function: its own DOCS002 and DOCS003.
+        expect: &[("DOCS002", 4), ("DOCS002", 7), ("DOCS003", 7)],
+    },
+    Case {
+        name: "doc before the first clause covers every clause",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @doc "Sum of prices."
+              @spec total([map]) :: integer
+              def total([]), do: 0
+              def total([_ | rest]), do: 1 + total(rest)
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "doc only before a later clause is flagged",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @spec total([map]) :: integer
+              def total([]), do: 0
+              @doc "Sum of prices."
+              def total([_ | rest]), do: 1 + total(rest)
+            end
+        "##,
+        expect: &[("DOCS002", 4)],
+    },
+    Case {
+        name: "separate arities are separate functions",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @doc "One."
+              @spec price(map) :: integer
+              def price(item), do: price(item, 0)
+
+              @spec price(map, integer) :: integer
+              def price(item, discount), do: item.price - discount
+            end
+        "##,
+        expect: &[("DOCS002", 9)],
+    },
+    Case {
+        name: "default arguments: one function, one finding",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              def total(items, discount \\ 0), do: length(items) - discount
+            end
+        "##,
+        expect: &[("DOCS002", 3), ("DOCS003", 3)],
+    },
+    Case {
+        name: "default arguments in a bodiless head with documented clauses",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @doc "Total minus a discount."
+              @spec total([map], integer) :: integer
+              def total(items, discount \\ 0)
+              def total([], _discount), do: 0
+              def total(items, discount), do: length(items) - discount
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "doc false counts as documented",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @doc false
+              @spec internal() :: :ok
+              def internal, do: :ok
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "doc heredoc and ~S doc",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @doc """
+              Heredoc.
+              """
+              @spec a() :: :ok
+              def a, do: :ok
+
+              @doc ~S"""
+              Sigil; `#{}` stays.
+              """
+              @spec b() :: :ok
+              def b, do: :ok
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "doc since alone is metadata, not documentation",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @doc since: "1.0.0"
+              @spec a() :: :ok
+              def a, do: :ok
+
+              @doc since: "1.0.0"
+              @doc "Documented."
+              @spec b() :: :ok
+              def b, do: :ok
+
+              @doc "Documented."
+              @doc since: "1.1.0"
+              @spec c() :: :ok
+              def c, do: :ok
+            end
+        "##,
+        expect: &[("DOCS002", 6)],
+    },
+    Case {
+        name: "impl true, impl Module and impl on a later clause are exempt",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Server do
+              @moduledoc "A server."
+              use GenServer
+
+              @impl true
+              def init(state), do: {:ok, state}
+
+              @impl GenServer
+              def handle_call(:get, _from, state), do: {:reply, state, state}
+
+              def handle_cast(:reset, _state), do: {:noreply, %{}}
+              @impl true
+              def handle_cast(_msg, state), do: {:noreply, state}
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "impl false is not a callback",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Server do
+              @moduledoc "A server."
+              @impl false
+              def helper(x), do: x
+            end
+        "##,
+        expect: &[("DOCS002", 4), ("DOCS003", 4)],
+    },
+    Case {
+        name: "impl is consumed by the definition it precedes",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Server do
+              @moduledoc "A server."
+              @impl true
+              def init(state), do: {:ok, state}
+              def helper(x), do: x
+            end
+        "##,
+        expect: &[("DOCS002", 5), ("DOCS003", 5)],
+    },
+    Case {
+        name: "defimpl bodies are exempt",
+        path: LIB,
+        src: r##"
+            defimpl Jason.Encoder, for: Shop.Cart do
+              def encode(cart, opts), do: Jason.Encode.map(cart.items, opts)
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "moduledoc false exempts DOCS002 but not DOCS003",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Hidden do
+              @moduledoc false
+              def anything, do: :ok
+              defmacro m(x), do: x
+            end
+        "##,
+        expect: &[("DOCS003", 3)],
+    },
+    Case {
+        name: "private definitions are never flagged",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Private do
+              @moduledoc "Private helpers."
+              defp helper(x), do: x
+              defmacrop m(x), do: x
+              defguardp is_small(x) when x < 10
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "a doc on a defp is discarded, not carried to the next def",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Private do
+              @moduledoc "Private helpers."
+              @doc "Private."
+              defp helper(x), do: x
+              @spec public(term) :: term
+              def public(x), do: helper(x)
+            end
+        "##,
+        expect: &[("DOCS002", 6)],
+    },
+    Case {
+        name: "defmacro and defguard are flagged by DOCS002 only",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Guards do
+              @moduledoc "Guards."
+              defmacro price_guard(x), do: quote(do: is_integer(unquote(x)))
+              defguard is_price(x) when is_integer(x) and x >= 0
+
+              @doc "Documented macro."
+              defmacro ok(x), do: x
+
+              @doc "Documented guard."
+              defguard is_cents(x) when is_integer(x)
+            end
+        "##,
+        expect: &[("DOCS002", 3), ("DOCS002", 4)],
+    },
+    Case {
+        name: "functions with guards",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              def cents(x) when is_integer(x), do: x
+              def cents(x) when is_float(x), do: round(x * 100)
+
+              @doc "Rounds."
+              @spec round_to(number, integer) :: float
+              def round_to(x, n) when is_number(x) and n >= 0 do
+                Float.round(x / 1, n)
+              end
+            end
+        "##,
+        expect: &[("DOCS002", 3), ("DOCS003", 3)],
+    },
+    Case {
+        name: "zero-arity definitions in every form",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Zero do
+              @moduledoc "Zero."
+              def a, do: 1
+              def b(), do: 2
+              def c do
+                3
+              end
+              def valid?, do: true
+              def fetch!, do: :ok
+            end
+        "##,
+        expect: &[
+            ("DOCS002", 3),
+            ("DOCS003", 3),
+            ("DOCS002", 4),
+            ("DOCS003", 4),
+            ("DOCS002", 5),
+            ("DOCS003", 5),
+            ("DOCS002", 8),
+            ("DOCS003", 8),
+            ("DOCS002", 9),
+            ("DOCS003", 9),
+        ],
+    },
+    Case {
+        name: "def unquote(name)(...) is ignored",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Fields do
+              @moduledoc "Fields."
+              for name <- [:id, :price] do
+                def unquote(name)(map), do: Map.get(map, unquote(name))
+              end
+              def unquote(:"get_id")(map), do: map.id
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "underscore names are exempt",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Macros do
+              @moduledoc "Macros."
+              defmacro __using__(_opts), do: quote(do: import(Shop.Macros))
+              def __schema__(:fields), do: []
+              def _internal(x), do: x
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "defdelegate is not flagged and takes the doc before it",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Api do
+              @moduledoc "API."
+
+              @doc "Delegated."
+              defdelegate total(items), to: Shop.Pricing
+              @spec after_delegate() :: :ok
+              def after_delegate, do: :ok
+
+              defdelegate price(item), to: Shop.Pricing
+              @doc "Documented."
+              @spec documented() :: :ok
+              def documented, do: :ok
+            end
+        "##,
+        expect: &[("DOCS002", 7)],
+    },
+    Case {
+        name: "defexception callbacks are exempt, other functions are not",
+        path: LIB,
+        src: r##"
+            defmodule Shop.OutOfStock do
+              @moduledoc "Raised when an item is out of stock."
+              defexception [:item]
+
+              def message(%{item: item}), do: "out of stock: #{item}"
+              def exception(opts), do: %__MODULE__{item: opts[:item]}
+              def blame(exception, stacktrace), do: {exception, stacktrace}
+              def item(e), do: e.item
+            end
+        "##,
+        expect: &[("DOCS002", 8), ("DOCS003", 8)],
+    },
+    Case {
+        name: "message/1 outside a defexception module is an ordinary function",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Notice do
+              @moduledoc "A notice."
+              def message(n), do: n.text
+            end
+        "##,
+        expect: &[("DOCS002", 3), ("DOCS003", 3)],
+    },
+    Case {
+        name: "functions of a nested module belong to it",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              @moduledoc "A cart."
+
+              @doc "Not for the nested module's function."
+              defmodule Item do
+                @moduledoc "An item."
+                @spec new() :: map
+                def new, do: %{}
+              end
+
+              @spec add(map, map) :: map
+              def add(cart, item), do: Map.put(cart, :item, item)
+            end
+        "##,
+        // Elixir keeps a pending @doc across a nested defmodule (the attribute lives in the
+        // parent), so the doc on line 4 documents add/2, and Item.new/0 is undocumented.
+        expect: &[("DOCS002", 8)],
+    },
+];
+
+// ---------------------------------------------------------------------------------------------
+// DOCS003 — @spec
+// ---------------------------------------------------------------------------------------------
+
+const DOCS003: &[Case] = &[
+    Case {
+        name: "missing spec",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @doc "Sum."
+              def total(items), do: length(items)
+            end
+        "##,
+        expect: &[("DOCS003", 4)],
+    },
+    Case {
+        name: "spec before doc, after doc, and after the definition",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @spec a() :: :ok
+              @doc "A."
+              def a, do: :ok
+
+              @doc "B."
+              @spec b() :: :ok
+              def b, do: :ok
+
+              @doc "C."
+              def c, do: :ok
+              @spec c() :: :ok
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "spec with a when clause",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @doc "Identity."
+              @spec same(t) :: t when t: term
+              def same(x), do: x
+
+              @doc "Pair."
+              @spec pair(a, b) :: {a, b} when a: atom, b: term
+              def pair(a, b), do: {a, b}
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "spec for one arity of a default-args function",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @doc "Lower arity specced."
+              @spec a([map]) :: integer
+              def a(items, discount \\ 0), do: length(items) - discount
+
+              @doc "Full arity specced."
+              @spec b([map], integer) :: integer
+              def b(items, discount \\ 0), do: length(items) - discount
+
+              @doc "Neither arity specced."
+              @spec c([map], integer, integer) :: integer
+              def c(items, discount \\ 0), do: length(items) - discount
+            end
+        "##,
+        expect: &[("DOCS003", 14)],
+    },
+    Case {
+        name: "a spec of another arity does not count",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @doc "Total."
+              @spec total([map], integer) :: integer
+              def total(items), do: length(items)
+            end
+        "##,
+        expect: &[("DOCS003", 5)],
+    },
+    Case {
+        name: "several specs for one function, and zero-arity spec spellings",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+
+              @doc "Either."
+              @spec parse(binary) :: integer
+              @spec parse(integer) :: integer
+              def parse(x) when is_binary(x), do: String.to_integer(x)
+              def parse(x), do: x
+
+              @doc "A."
+              @spec a :: :ok
+              def a, do: :ok
+
+              @doc "B."
+              @spec b() :: :ok
+              def b(), do: :ok
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "callbacks, defimpl bodies, macros, guards and underscore names need no spec",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Server do
+              @moduledoc "A server."
+              use GenServer
+
+              @impl true
+              def init(state), do: {:ok, state}
+
+              @doc "A macro."
+              defmacro m(x), do: x
+
+              @doc "A guard."
+              defguard is_price(x) when is_integer(x)
+
+              def __using__(_), do: :ok
+
+              defimpl Inspect do
+                def inspect(_, _), do: "#Server<>"
+              end
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "doc false and moduledoc false functions still need a spec",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @doc false
+              def internal, do: :ok
+            end
+
+            defmodule Shop.Hidden do
+              @moduledoc false
+              def anything, do: :ok
+            end
+        "##,
+        expect: &[("DOCS003", 4), ("DOCS003", 9)],
+    },
+    Case {
+        name: "test code needs no docs or specs",
+        path: TEST,
+        src: r##"
+            defmodule Shop.PricingTest do
+              use ExUnit.Case
+              def helper(x), do: x
+              test "total", do: assert(helper(1) == 1)
+            end
+        "##,
+        expect: &[],
+    },
+];
+
+#[test]
+fn docs001_moduledoc() {
+    run(DOCS001, DOCS);
+}
+
+#[test]
+fn docs002_doc() {
+    run(DOCS002, DOCS);
+}
+
+#[test]
+fn docs003_spec() {
+    run(DOCS003, DOCS);
+}
+
+const POSITIONS: &[At] = &[
+    At {
+        name: "DOCS001 points at the module name",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Cart do
+              defmodule Item do
+                @moduledoc false
+              end
+            end
+        "##,
+        rule: "DOCS001",
+        expect: &[(1, 11)],
+    },
+    At {
+        name: "DOCS002 points at the function name in the first clause",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @spec total(list) :: integer
+              def total([]), do: 0
+              def total(items) when is_list(items), do: length(items)
+              defmacro m(x), do: x
+            end
+        "##,
+        rule: "DOCS002",
+        expect: &[(4, 7), (6, 12)],
+    },
+    At {
+        name: "DOCS003 points at the function name, after a guard too",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Pricing do
+              @moduledoc "Prices."
+              @doc "Cents."
+              def cents(x) when is_integer(x), do: x
+            end
+        "##,
+        rule: "DOCS003",
+        expect: &[(4, 7)],
+    },
+];
+
+#[test]
+fn findings_point_at_names() {
+    run_positions(POSITIONS);
+}
+
+#[test]
+fn messages_name_the_module_and_the_function() {
+    let src = r##"
+        defmodule Shop.A do
+          @moduledoc "A."
+          defmodule __MODULE__.Sub do
+            def total(items, discount \\ 0), do: length(items) - discount
+          end
+        end
+    "##;
+    let docs001 = common::messages(LIB, src, "DOCS001");
+    assert_eq!(docs001.len(), 1, "{docs001:?}");
+    assert!(docs001[0].contains("`Shop.A.Sub`"), "{}", docs001[0]);
+    let docs002 = common::messages(LIB, src, "DOCS002");
+    assert_eq!(docs002.len(), 1, "{docs002:?}");
+    assert!(docs002[0].contains("`total/2`"), "{}", docs002[0]);
+}
