@@ -214,9 +214,12 @@ impl<'a> Analyzer<'a> {
 
     fn walk(&self, tree: &Tree, walk: &mut Walk, lines: &LineIndex) {
         let mut cursor = tree.walk();
+        let mut ancestors: Vec<Node> = Vec::new();
         loop {
-            self.visit(cursor.node(), walk, lines);
+            let node = cursor.node();
+            self.visit(node, &ancestors, walk, lines);
             if cursor.goto_first_child() {
+                ancestors.push(node);
                 continue;
             }
             loop {
@@ -226,11 +229,18 @@ impl<'a> Analyzer<'a> {
                 if !cursor.goto_parent() {
                     return;
                 }
+                ancestors.pop();
             }
         }
     }
 
-    fn visit(&self, node: Node, walk: &mut Walk, lines: &LineIndex) {
+    fn visit<'t>(
+        &self,
+        node: Node<'t>,
+        ancestors: &[Node<'t>],
+        walk: &mut Walk,
+        lines: &LineIndex,
+    ) {
         let src = walk.cx.src;
         walk.cx.semantic.enter(node, src);
         if walk.check_errors && (node.is_error() || node.is_missing()) {
@@ -258,7 +268,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             KindClass::Call | KindClass::UnaryOperator if !self.call_checks.is_empty() => {
-                if let Some(call) = Call::from_node(node, src, &walk.cx.semantic) {
+                if let Some(call) = Call::from_node(node, ancestors, src, &walk.cx.semantic) {
                     for &i in &self.call_checks {
                         if walk.active[i] {
                             self.checks[i].on_call(&call, &mut walk.cx);

@@ -29,11 +29,18 @@ pub struct Call<'t> {
 }
 
 impl<'t> Call<'t> {
-    /// Build the call a node denotes, if it denotes one. Calls that are only the reference
-    /// inside `&Mod.f/1` return `None` here; the enclosing capture yields them instead.
-    pub fn from_node(node: Node<'t>, src: &'t str, semantic: &Semantic) -> Option<Call<'t>> {
+    /// Build the call a node denotes, if it denotes one. `ancestors` are the node's
+    /// ancestors, innermost last (the walk has them; asking tree-sitter for a parent costs a
+    /// descent from the root). Calls that are only the reference inside `&Mod.f/1` return
+    /// `None` here; the enclosing capture yields them instead.
+    pub fn from_node(
+        node: Node<'t>,
+        ancestors: &[Node<'t>],
+        src: &'t str,
+        semantic: &Semantic,
+    ) -> Option<Call<'t>> {
         match node.kind() {
-            "call" => Self::from_call(node, src, semantic),
+            "call" => Self::from_call(node, ancestors, src, semantic),
             "unary_operator" if operator(node) == Some("&") => {
                 Self::from_capture(node, src, semantic)
             }
@@ -41,13 +48,18 @@ impl<'t> Call<'t> {
         }
     }
 
-    fn from_call(node: Node<'t>, src: &'t str, semantic: &Semantic) -> Option<Call<'t>> {
-        if is_capture_reference(node) {
+    fn from_call(
+        node: Node<'t>,
+        ancestors: &[Node<'t>],
+        src: &'t str,
+        semantic: &Semantic,
+    ) -> Option<Call<'t>> {
+        if is_capture_reference(node, ancestors) {
             return None;
         }
         let target = node.child_by_field_name("target")?;
         let mut args = call_args(node);
-        let piped = node.parent().filter(|p| {
+        let piped = ancestors.last().copied().filter(|p| {
             p.kind() == "binary_operator"
                 && operator(*p) == Some("|>")
                 && p.child_by_field_name("right") == Some(node)
@@ -146,17 +158,16 @@ fn resolve_target<'t>(
 }
 
 /// The `Mod.f` in `&Mod.f/1`: a call with no argument list, left of `/`, under `&`.
-fn is_capture_reference(call: Node) -> bool {
+fn is_capture_reference(call: Node, ancestors: &[Node]) -> bool {
     if super::call_arguments(call).is_some() {
         return false;
     }
-    let Some(slash) = call.parent() else {
+    let [.., amp, slash] = ancestors else {
         return false;
     };
     slash.kind() == "binary_operator"
-        && operator(slash) == Some("/")
+        && operator(*slash) == Some("/")
         && slash.child_by_field_name("left") == Some(call)
-        && slash
-            .parent()
-            .is_some_and(|amp| amp.kind() == "unary_operator" && operator(amp) == Some("&"))
+        && amp.kind() == "unary_operator"
+        && operator(*amp) == Some("&")
 }
