@@ -1,10 +1,17 @@
 //! SARIF 2.1.0, shaped for GitHub code scanning: relative URIs against `%SRCROOT%`, 1-based
 //! regions with end positions, rule metadata with Markdown help, `security-severity` on
 //! security rules, and partial fingerprints that survive unrelated line moves.
+//!
+//! Results carry no source snippets: viewers have the checkout, and a snippet would copy
+//! whatever the flagged line holds (secrets included) into an artifact. Everything is derived
+//! from the report, never from the clock or the environment: the same input renders to the
+//! same bytes. `.ci/run` validates this output with the SARIF Multitool.
 
 use super::RenderContext;
-use crate::finding::{DiagnosticKind, Enforcement};
-use serde_json::{Value, json};
+use crate::finding::{Diagnostic, Enforcement, Finding};
+use serde_json::{Map, Value, json};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "doctrineFingerprint/v1";
@@ -19,66 +26,33 @@ fn level(enforcement: Enforcement) -> &'static str {
 
 pub fn render(cx: &RenderContext) -> String {
     let registry = cx.registry;
-    let enabled: Vec<usize> = (0..registry.rules.len())
-        .filter(|&i| cx.rules.is_enabled(i))
+    // Every enabled rule, plus any rule a finding names (so every `ruleId` resolves), in
+    // registry order.
+    let reported: HashSet<&str> = cx.report.findings.iter().map(|f| f.rule.as_str()).collect();
+    let described: Vec<usize> = (0..registry.rules.len())
+        .filter(|&i| cx.rules.is_enabled(i) || reported.contains(registry.rules[i].def.id.as_str()))
         .collect();
-    let rules: Vec<Value> = enabled
+    let rule_index: HashMap<&str, usize> = described
         .iter()
-        .map(|&i| {
-            let rule = &registry.rules[i];
-            let def = &rule.def;
-            let mut tags = vec![json!("doctrine"), json!(def.pillar)];
-            let mut properties = serde_json::Map::new();
-            if let Some(severity) = def.security_severity {
-                tags.push(json!("security"));
-                properties.insert("security-severity".into(), json!(format!("{severity:.1}")));
-            }
-            properties.insert("tags".into(), json!(tags));
-            properties.insert("precision".into(), json!("high"));
-            let pillar = registry
-                .pillar(&def.pillar)
-                .map_or(def.pillar.clone(), |p| format!("{} ({})", p.code, p.name));
-            json!({
-                "id": def.id,
-                "name": def.name,
-                "shortDescription": { "text": def.summary },
-                "fullDescription": { "text": def.summary },
-                "help": {
-                    "text": def.rationale,
-                    "markdown": format!("**{} {}** — pillar {pillar}\n\n{}", def.id, def.name, def.rationale),
-                },
-                "defaultConfiguration": { "level": level(rule.default_enforcement) },
-                "properties": properties,
-            })
-        })
+        .enumerate()
+        .map(|(index, &i)| (registry.rules[i].def.id.as_str(), index))
         .collect();
+
+    let rules: Vec<Value> = described.iter().map(|&i| rule_descriptor(cx, i)).collect();
 
     let results: Vec<Value> = cx
         .report
         .findings
         .iter()
         .map(|f| {
-            let rule_index = enabled
-                .iter()
-                .position(|&i| registry.rules[i].def.id == f.rule);
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": level(f.enforcement),
                 "message": { "text": f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": encode_uri(&f.path), "uriBaseId": SRCROOT },
-                        "region": {
-                            "startLine": f.span.start_line,
-                            "startColumn": f.span.start_column,
-                            "endLine": f.span.end_line,
-                            "endColumn": f.span.end_column,
-                        }
-                    }
-                }],
+                "locations": [{ "physicalLocation": physical_location(f) }],
                 "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
             });
-            if let Some(index) = rule_index {
+            if let Some(&index) = rule_index.get(f.rule.as_str()) {
                 result["ruleIndex"] = json!(index);
             }
             result
@@ -89,28 +63,9 @@ pub fn render(cx: &RenderContext) -> String {
         .report
         .diagnostics
         .iter()
-        .map(|d| {
-            let mut location = json!({
-                "physicalLocation": {
-                    "artifactLocation": { "uri": encode_uri(&d.path), "uriBaseId": SRCROOT }
-                }
-            });
-            if let Some(line) = d.line {
-                location["physicalLocation"]["region"] = json!({ "startLine": line });
-            }
-            json!({
-                "level": if d.kind == DiagnosticKind::SyntaxError { "warning" } else { "error" },
-                "message": { "text": d.message },
-                "descriptor": { "id": serde_json::to_value(d.kind).ok() },
-                "locations": [location],
-            })
-        })
+        .map(|d| notification(cx.root, d))
         .collect();
 
-    let root_uri = format!(
-        "file://{}/",
-        encode_uri(cx.root.to_string_lossy().trim_end_matches('/'))
-    );
     let document = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -118,8 +73,8 @@ pub fn render(cx: &RenderContext) -> String {
             "tool": {
                 "driver": {
                     "name": "doctrine",
+                    "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/doctrine-lint/doctrine",
                     "rules": rules,
                 }
             },
@@ -127,7 +82,7 @@ pub fn render(cx: &RenderContext) -> String {
                 "executionSuccessful": true,
                 "toolExecutionNotifications": notifications,
             }],
-            "originalUriBaseIds": { SRCROOT: { "uri": root_uri } },
+            "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(cx.root) } },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
@@ -137,16 +92,150 @@ pub fn render(cx: &RenderContext) -> String {
     out
 }
 
-/// Percent-encode what may not appear raw in a URI path.
-fn encode_uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+fn rule_descriptor(cx: &RenderContext, i: usize) -> Value {
+    let registry = cx.registry;
+    let rule = &registry.rules[i];
+    let def = &rule.def;
+    let mut tags = vec![json!("doctrine"), json!(def.pillar)];
+    let mut properties = Map::new();
+    if let Some(severity) = def.security_severity {
+        tags.push(json!("security"));
+        properties.insert("security-severity".into(), json!(format!("{severity:.1}")));
+    }
+    properties.insert("tags".into(), json!(tags));
+    properties.insert("precision".into(), json!("high"));
+    let pillar = registry
+        .pillar(&def.pillar)
+        .map_or(def.pillar.clone(), |p| format!("{} ({})", p.code, p.name));
+    json!({
+        "id": def.id,
+        "name": def.name,
+        "shortDescription": { "text": def.summary },
+        "fullDescription": { "text": def.summary },
+        "help": {
+            "text": def.rationale,
+            "markdown": format!("**{} {}** — pillar {pillar}\n\n{}", def.id, def.name, def.rationale),
+        },
+        "defaultConfiguration": { "level": level(rule.default_enforcement) },
+        "properties": properties,
+    })
+}
+
+fn physical_location(f: &Finding) -> Value {
+    let span = &f.span;
+    json!({
+        "artifactLocation": { "uri": encode_uri(&f.path), "uriBaseId": SRCROOT },
+        "region": {
+            "startLine": span.start_line,
+            "startColumn": span.start_column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
+        },
+    })
+}
+
+fn notification(root: &Path, d: &Diagnostic) -> Value {
+    let mut location =
+        json!({ "physicalLocation": { "artifactLocation": artifact(root, &d.path) } });
+    if let Some(line) = d.line {
+        location["physicalLocation"]["region"] = json!({ "startLine": line });
+    }
+    json!({
+        // The run goes on past every input problem; the CLI and README call them warnings.
+        "level": "warning",
+        "message": { "text": d.message },
+        "descriptor": { "id": d.kind },
+        "locations": [location],
+    })
+}
+
+/// Diagnostic paths are usually project-relative, but a command-line path outside the
+/// project (or one that does not exist) is reported as given: relative to `%SRCROOT%` when it
+/// is under the root, an absolute `file:` URI otherwise.
+fn artifact(root: &Path, path: &str) -> Value {
+    let as_path = Path::new(path);
+    if !as_path.is_absolute() && !path.starts_with('/') {
+        return json!({ "uri": encode_uri(&path.replace('\\', "/")), "uriBaseId": SRCROOT });
+    }
+    match as_path.strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            json!({ "uri": encode_uri(&rel), "uriBaseId": SRCROOT })
+        }
+        _ => json!({ "uri": file_uri(path) }),
+    }
+}
+
+/// `file:` URI of an absolute path (`/a/b`, `C:\a\b`).
+fn file_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let path = path.trim_start_matches('/');
+    let mut out = String::from("file:///");
     for byte in path.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
+            b':' => out.push(':'),
+            _ => push_encoded(&mut out, byte),
         }
     }
     out
+}
+
+/// The project root as a `file:` URI ending in `/`, as `originalUriBaseIds` requires.
+fn directory_uri(root: &Path) -> String {
+    let mut uri = file_uri(&root.to_string_lossy());
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
+/// Percent-encode what may not appear raw in a relative URI path (including `:`, which
+/// would make the first segment look like a scheme).
+fn encode_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        push_encoded(&mut out, byte);
+    }
+    out
+}
+
+fn push_encoded(out: &mut String, byte: u8) {
+    match byte {
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+            out.push(byte as char)
+        }
+        _ => out.push_str(&format!("%{byte:02X}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(encode_uri("lib/caf é.ex"), "lib/caf%20%C3%A9.ex");
+        assert_eq!(encode_uri("a:b.ex"), "a%3Ab.ex");
+        assert_eq!(file_uri("/work/my app"), "file:///work/my%20app");
+        assert_eq!(file_uri(r"C:\src\app"), "file:///C:/src/app");
+        assert_eq!(directory_uri(Path::new("/work/app/")), "file:///work/app/");
+        assert_eq!(directory_uri(Path::new("/")), "file:///");
+    }
+
+    #[test]
+    fn diagnostic_paths() {
+        let root = Path::new("/work/app");
+        assert_eq!(
+            artifact(root, "lib/a.ex"),
+            json!({ "uri": "lib/a.ex", "uriBaseId": SRCROOT })
+        );
+        assert_eq!(
+            artifact(root, "/work/app/lib/nope.ex"),
+            json!({ "uri": "lib/nope.ex", "uriBaseId": SRCROOT })
+        );
+        assert_eq!(
+            artifact(root, "/elsewhere/x.ex"),
+            json!({ "uri": "file:///elsewhere/x.ex" })
+        );
+    }
 }
