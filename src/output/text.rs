@@ -41,6 +41,8 @@ pub fn render(cx: &RenderContext, snippets: bool) -> String {
 struct FindingReport<'a> {
     finding: &'a Finding,
     source: &'a NamedSource<String>,
+    /// The rule's name, under the underlined code.
+    label: &'a str,
     help: String,
 }
 
@@ -86,7 +88,7 @@ impl Diagnostic for FindingReport<'_> {
         let span = &self.finding.span;
         let len = span.end_byte.saturating_sub(span.start_byte);
         Some(Box::new(std::iter::once(LabeledSpan::new(
-            Some(self.finding.rule.clone()),
+            Some(self.label.to_string()),
             span.start_byte,
             len,
         ))))
@@ -116,15 +118,16 @@ fn write_snippets(cx: &RenderContext, out: &mut String) {
             ));
         }
         let (_, source) = current.as_ref().expect("set above");
-        let summary = cx
-            .registry
-            .get(&finding.rule)
-            .map(|r| format!("{}: {}", r.def.name, r.def.summary))
-            .unwrap_or_default();
+        let rule = cx.registry.get(&finding.rule).map(|r| &r.def);
         let report = FindingReport {
             finding,
             source,
-            help: format!("{summary} See `doctrine explain {}`.", finding.rule),
+            label: rule.map_or("", |r| r.name.as_str()),
+            help: format!(
+                "{} See `doctrine explain {}`.",
+                rule.map_or("", |r| r.summary.as_str()),
+                finding.rule
+            ),
         };
         let _ = handler.render_report(out, &report);
         out.push('\n');
