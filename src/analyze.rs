@@ -4,7 +4,9 @@
 
 use crate::checks::{self, Check, FileContext, RawFinding};
 use crate::error::UserError;
-use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, Span, fingerprint};
+use crate::finding::{
+    Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, Span, fingerprint, normalize_line,
+};
 use crate::project::{FileRole, role_of};
 use crate::query_rules::QueryRules;
 use crate::registry::Registry;
@@ -16,6 +18,7 @@ use crate::syntax::outline::{DefKind, ModuleDoc, ModuleOutline};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use tree_sitter::{Language, Node, Parser, Tree};
+use xxhash_rust::xxh3::xxh3_64;
 
 pub fn language() -> Language {
     tree_sitter_elixir::LANGUAGE.into()
@@ -348,23 +351,26 @@ impl<'a> Analyzer<'a> {
         placed.sort_by(|a, b| a.0.sort_key_cmp(&b.0));
         placed.dedup_by(|a, b| a.0 == b.0);
         // Identical keys (the same call twice on equal lines) are told apart by occurrence.
-        let mut seen: HashMap<(String, Option<String>, &str), u32> = HashMap::new();
+        let mut normalized: HashMap<u32, (String, u64)> = HashMap::new();
+        let mut seen: HashMap<(String, Option<String>, u64), u32> = HashMap::new();
         placed
             .into_iter()
             .map(|(mut finding, module)| {
-                let line_text = lines
-                    .lines
-                    .get(finding.span.start_line as usize - 1)
-                    .copied()
-                    .unwrap_or("");
+                let line = finding.span.start_line;
+                let (text, text_hash) = normalized.entry(line).or_insert_with(|| {
+                    let text =
+                        normalize_line(lines.lines.get(line as usize - 1).copied().unwrap_or(""));
+                    let hash = xxh3_64(text.as_bytes());
+                    (text, hash)
+                });
                 let occurrence = seen
-                    .entry((finding.rule.clone(), module.clone(), line_text.trim()))
+                    .entry((finding.rule.clone(), module.clone(), *text_hash))
                     .or_insert(0);
                 finding.fingerprint = fingerprint(
                     &finding.rule,
                     path,
                     module.as_deref().unwrap_or(""),
-                    line_text,
+                    text,
                     *occurrence,
                 );
                 *occurrence += 1;

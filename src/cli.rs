@@ -207,10 +207,18 @@ fn project_registry(cwd: &Path, mut registry: Registry) -> Result<Registry, User
 
 fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode, UserError> {
     let targets: Vec<PathBuf> = args.paths.iter().map(|p| cwd.join(p)).collect();
-    let anchor = targets
-        .first()
-        .cloned()
-        .unwrap_or_else(|| cwd.to_path_buf());
+    if let Some(missing) = args.paths.iter().zip(&targets).find(|(_, t)| !t.exists()) {
+        return Err(UserError::Usage(format!(
+            "{}: no such file or directory",
+            missing.0.display()
+        )));
+    }
+    // The project is the one around the first path (for editors: around the buffer's file).
+    let anchor = match (&args.stdin_filename, targets.first()) {
+        (Some(name), _) => cwd.join(name),
+        (None, Some(first)) => first.clone(),
+        (None, None) => cwd.to_path_buf(),
+    };
     let root = find_root(&anchor).unwrap_or_else(|| {
         if anchor.is_dir() {
             anchor.clone()
@@ -219,12 +227,27 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
         }
     });
     let root = std::path::absolute(&root).unwrap_or(root);
+    if let Some(outside) = args
+        .paths
+        .iter()
+        .zip(&targets)
+        .find(|(_, t)| relative(&root, t).is_none())
+    {
+        return Err(UserError::Usage(format!(
+            "{} is outside the project at {}; check one project per run",
+            outside.0.display(),
+            root.display()
+        )));
+    }
     registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules")?;
 
-    let (config_path, config_display) = match &args.config {
-        Some(path) => (cwd.join(path), path.display().to_string()),
-        None => (root.join(CONFIG_FILE), CONFIG_FILE.to_string()),
+    let config_path = match &args.config {
+        Some(path) => cwd.join(path),
+        None => root.join(CONFIG_FILE),
     };
+    // Name the file as the user would reach it from where they are.
+    let config_display =
+        relative(cwd, &config_path).unwrap_or_else(|| config_path.display().to_string());
     if args.config.is_some() && !config_path.is_file() {
         return Err(UserError::Usage(format!(
             "config file {} does not exist",
@@ -250,7 +273,7 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
                     context: "cannot read standard input".into(),
                     source,
                 })?;
-            let rel = relative(&root, &cwd.join(name)).unwrap_or_else(|| name.replace('\\', "/"));
+            let rel = relative(&root, &anchor).unwrap_or_else(|| name.replace('\\', "/"));
             (
                 Box::new(MemorySources::new(vec![(rel, content)])),
                 Vec::new(),
@@ -296,12 +319,21 @@ fn finish(
 ) -> Result<ExitCode, UserError> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none();
+    let checkout = root
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(root);
+    let checkout_prefix = match relative(checkout, root) {
+        Some(rel) if !rel.is_empty() => format!("{rel}/"),
+        _ => String::new(),
+    };
     let cx = RenderContext {
         report,
         registry,
         rules,
         sources,
-        root,
+        checkout,
+        checkout_prefix: &checkout_prefix,
         color,
         statistics: args.statistics,
         quiet: args.quiet,

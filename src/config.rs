@@ -21,7 +21,7 @@ struct RawConfig {
     #[serde(default)]
     pillars: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
-    rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    rules: BTreeMap<Spanned<String>, Spanned<RawRuleSetting>>,
     #[serde(default)]
     files: RawFiles,
 }
@@ -37,9 +37,43 @@ struct RawFiles {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRuleTable {
-    enforcement: Option<String>,
+    enforcement: Option<Spanned<String>>,
     #[serde(default)]
-    exclude: Vec<String>,
+    exclude: Vec<Spanned<String>>,
+}
+
+/// `ID = "advisory"` or `[rules.ID]` with options. Deserialized in the same pass as the rest
+/// of the file, so an error inside the table points at its own key.
+#[derive(Debug)]
+enum RawRuleSetting {
+    Enforcement(String),
+    Table(RawRuleTable),
+}
+
+impl<'de> Deserialize<'de> for RawRuleSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawRuleSetting;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an enforcement string or a table of rule options")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawRuleSetting::Enforcement(v.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                RawRuleTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawRuleSetting::Table)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A rule's settings beyond its enforcement.
@@ -114,42 +148,29 @@ impl Config {
                     Some("`doctrine rules` lists every rule id".to_string()),
                 ));
             }
+            let enforcement_at = |text: &str, span| {
+                parse_enforcement(text)
+                    .ok_or_else(|| error(Some(span), bad_enforcement(text), None))
+            };
             let options = match value.get_ref() {
-                toml::Value::String(s) => RuleOptions {
-                    enforcement: Some(
-                        parse_enforcement(s)
-                            .ok_or_else(|| error(Some(value.span()), bad_enforcement(s), None))?,
-                    ),
+                RawRuleSetting::Enforcement(text) => RuleOptions {
+                    enforcement: Some(enforcement_at(text, value.span())?),
                     exclude: Vec::new(),
                 },
-                toml::Value::Table(table) => {
-                    let parsed: RawRuleTable =
-                        table.clone().try_into().map_err(|e: toml::de::Error| {
-                            error(Some(value.span()), e.message().trim().to_string(), None)
-                        })?;
-                    let enforcement =
-                        match parsed.enforcement {
-                            Some(s) => Some(parse_enforcement(&s).ok_or_else(|| {
-                                error(Some(value.span()), bad_enforcement(&s), None)
-                            })?),
-                            None => None,
-                        };
-                    for glob in &parsed.exclude {
-                        Glob::new(glob).map_err(|e| {
-                            error(Some(value.span()), format!("invalid glob: {e}"), None)
+                RawRuleSetting::Table(table) => {
+                    let enforcement = match &table.enforcement {
+                        Some(e) => Some(enforcement_at(e.get_ref(), e.span())?),
+                        None => None,
+                    };
+                    for glob in &table.exclude {
+                        Glob::new(glob.get_ref()).map_err(|e| {
+                            error(Some(glob.span()), format!("invalid glob: {e}"), None)
                         })?;
                     }
                     RuleOptions {
                         enforcement,
-                        exclude: parsed.exclude,
+                        exclude: table.exclude.iter().map(|g| g.get_ref().clone()).collect(),
                     }
-                }
-                _ => {
-                    return Err(error(
-                        Some(value.span()),
-                        "expected an enforcement string or a table".to_string(),
-                        Some("e.g. `DOCS003 = \"advisory\"` or `[rules.DOCS003]`".to_string()),
-                    ));
                 }
             };
             config.rules.insert(id.get_ref().clone(), options);

@@ -6,19 +6,24 @@ use std::cmp::Ordering;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// A finding's identity for baselines and SARIF `partialFingerprints`: the rule, the file, the
-/// enclosing module and the whitespace-normalised text of the flagged line, plus an occurrence
-/// index among findings sharing all of those. Line numbers are deliberately not part of it,
-/// so the fingerprint survives edits elsewhere in the file.
+/// enclosing module and the flagged line's text (`normalize_line`), plus an occurrence index
+/// among findings sharing all of those. Line numbers are deliberately not part of it, so the
+/// fingerprint survives edits elsewhere in the file.
 pub fn fingerprint(
     rule: &str,
     path: &str,
     context: &str,
-    line_text: &str,
+    normalized_line: &str,
     occurrence: u32,
 ) -> String {
-    let normalized = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let key = format!("{rule}\0{path}\0{context}\0{normalized}\0{occurrence}");
+    let key = format!("{rule}\0{path}\0{context}\0{normalized_line}\0{occurrence}");
     format!("{:016x}", xxh3_64(key.as_bytes()))
+}
+
+/// A line's text with indentation and runs of whitespace collapsed, so re-indenting or
+/// reformatting spaces does not change fingerprints.
+pub fn normalize_line(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// How a rule's findings are treated. `Off` never reaches a finding; it only exists in config.

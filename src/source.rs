@@ -33,8 +33,8 @@ pub struct DiskSources {
 }
 
 impl DiskSources {
-    /// Find the Elixir files under `targets` (files or directories; the root when empty),
-    /// honouring `.gitignore`, the skipped directories and `exclude`.
+    /// Find the Elixir files under `targets` (existing files or directories inside `root`;
+    /// the root when empty), honouring `.gitignore`, the skipped directories and `exclude`.
     pub fn discover(
         root: &Path,
         targets: &[PathBuf],
@@ -55,25 +55,9 @@ impl DiskSources {
         };
         for target in &targets {
             if target.is_file() {
-                match relative(root, target) {
-                    Some(rel) if keep(&rel) => paths.push(rel),
-                    Some(_) => {}
-                    None => diagnostics.push(Diagnostic {
-                        path: target.display().to_string(),
-                        kind: DiagnosticKind::WalkError,
-                        line: None,
-                        message: "outside the project root; skipped".into(),
-                    }),
+                if let Some(rel) = relative(root, target).filter(|rel| keep(rel)) {
+                    paths.push(rel);
                 }
-                continue;
-            }
-            if !target.exists() {
-                diagnostics.push(Diagnostic {
-                    path: target.display().to_string(),
-                    kind: DiagnosticKind::WalkError,
-                    line: None,
-                    message: "no such file or directory".into(),
-                });
                 continue;
             }
             let walker = ignore::WalkBuilder::new(target)

@@ -349,11 +349,17 @@ fn snapshot_fixture(name: &str) {
             );
         }
 
-        // The tool version is the only thing that changes with a release.
-        let stdout = run.stdout.replace(
-            &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
-            "\"version\": \"[version]\"",
-        );
+        // The tool version is the only thing that changes with a release. Annotation paths
+        // are relative to the git checkout, which this repository's clone may or may not be
+        // (`github_paths_are_relative_to_the_checkout` tests that), so they are shown
+        // relative to the fixture.
+        let stdout = run
+            .stdout
+            .replace(
+                &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+                "\"version\": \"[version]\"",
+            )
+            .replace(&format!("file=fixtures/{name}/"), "file=");
         insta::with_settings!({
             description => format!("doctrine check fixtures/{name} {}", flags.join(" ")),
             omit_expression => true,
@@ -1284,14 +1290,12 @@ fn project_query_rules_are_reported_and_listed() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs: each test states the behaviour the contract asks for. They are ignored until the
-// fix lands; run them with `cargo test --test cli -- --ignored`.
+// Regressions: each of these was a bug once.
 // ---------------------------------------------------------------------------------------------
 
 /// A finding past column 65,535 (minified or generated code on one line) makes miette panic
 /// with "Formatting argument out of range" in the text renderer.
 #[test]
-#[ignore = "bug: text output panics on findings past column 65535 (src/output/text.rs)"]
 fn text_output_survives_a_finding_on_a_very_long_line() {
     let tiny = tiny_project();
     let root = tiny.path();
@@ -1312,7 +1316,6 @@ fn text_output_survives_a_finding_on_a_very_long_line() {
 /// The error for an unknown option inside `[rules.ID]` points at the table header (line 1)
 /// instead of the offending key (line 2).
 #[test]
-#[ignore = "bug: errors inside a [rules.ID] table point at the table, not the key (src/config.rs)"]
 fn unknown_option_in_a_rule_table_points_at_its_line() {
     let tiny = tiny_project();
     assert_config_error(
@@ -1326,7 +1329,6 @@ fn unknown_option_in_a_rule_table_points_at_its_line() {
 /// `doctrine check some/project` with a broken `some/project/.doctrine.toml` reports the error
 /// in `.doctrine.toml`, a path that does not exist relative to where the user is.
 #[test]
-#[ignore = "bug: config errors name `.doctrine.toml`, not the path of the file (src/cli.rs)"]
 fn config_error_names_the_config_path_as_given() {
     let copy = fixture_copy("plain_app");
     write(copy.path(), ".doctrine.toml", "[bogus]\n");
@@ -1345,7 +1347,6 @@ fn config_error_names_the_config_path_as_given() {
 /// An editor runs `doctrine check --stdin-filename /abs/project/lib/x.ex` from wherever it
 /// likes. The project (root, config, file role) must come from the file's path, not the cwd.
 #[test]
-#[ignore = "bug: --stdin-filename outside the cwd's project loses the project root (src/cli.rs)"]
 fn stdin_filename_finds_the_project_of_the_file() {
     let tiny = tiny_project();
     let file = tiny.path().join("lib/x.ex");
@@ -1366,32 +1367,26 @@ fn stdin_filename_finds_the_project_of_the_file() {
     assert!(has(&report, "DOCS001", "lib/x.ex", 1), "{}", run.stdout);
 }
 
-/// `doctrine check lib/typo` in CI reports "No findings" and exits 0.
+/// `doctrine check lib/typo` in CI must not pass as "no findings".
 #[test]
-#[ignore = "bug: a path argument that does not exist exits 0 (src/source.rs, src/cli.rs)"]
-fn missing_path_argument_fails() {
-    let run = doctrine(&fixture("plain_app"), &["check", "lib/does_not_exist"]);
-    assert_ne!(run.code, 0, "{}{}", run.stdout, run.stderr);
-}
-
-/// The JSON report must not hold absolute paths; a missing path argument's diagnostic does.
-#[test]
-#[ignore = "bug: the diagnostic of a missing path argument holds an absolute path (src/source.rs)"]
-fn json_diagnostics_hold_no_absolute_paths() {
+fn missing_path_argument_is_a_usage_error() {
     let run = doctrine(
         &fixture("plain_app"),
         &["check", "lib/does_not_exist", "--format", "json"],
     );
-    let report = run.json();
-    for (path, _) in diagnostic_paths(&report) {
-        assert!(!path.starts_with('/'), "absolute path in JSON: {path}");
-    }
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr
+            .contains("lib/does_not_exist: no such file or directory"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// `doctrine check fixtures/plain_app fixtures/umbrella`: the root comes from the first path,
 /// and every file of the second one is silently dropped.
 #[test]
-#[ignore = "bug: directories outside the first path's project are dropped silently (src/source.rs)"]
 fn a_second_project_is_not_dropped_silently() {
     let run = doctrine(
         manifest_dir(),
@@ -1403,11 +1398,87 @@ fn a_second_project_is_not_dropped_silently() {
             "json",
         ],
     );
-    let report = run.json();
-    let umbrella_seen = findings(&report).iter().any(|f| f.1.contains("core_web"));
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(
-        umbrella_seen || !run.stderr.is_empty() || run.code == 2,
-        "fixtures/umbrella was neither checked nor reported:\n{}",
+        run.stderr
+            .contains("fixtures/umbrella is outside the project"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `doctrine test-rules` runs a project rule's documented examples: it passes when each bad
+/// example is flagged and each good one is not, and names the example that misbehaves.
+#[test]
+fn test_rules_checks_the_examples_of_project_rules() {
+    let tiny = tiny_project();
+    let root = tiny.path();
+    write(root, ".doctrine/rules/CUSTOM001.toml", CUSTOM_RULE);
+    let run = doctrine(root, &["test-rules"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("1 project rule(s) tested, 0 example failure(s)"),
+        "{}",
         run.stdout
     );
+
+    // A good example that the query does flag.
+    let broken = CUSTOM_RULE.replace("def order(x), do: x\n", "def order(x), do: dbg(x)\n");
+    write(root, ".doctrine/rules/CUSTOM001.toml", &broken);
+    let run = doctrine(root, &["test-rules"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("CUSTOM001: this good example (as lib/example.ex) is flagged"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// GitHub resolves annotation (and SARIF) paths against the repository checkout. For a project
+/// in a subdirectory of a repository (`backend/` in a monorepo) they carry that prefix.
+#[test]
+fn github_paths_are_relative_to_the_checkout() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let project = repo.path().join("backend");
+    write(
+        &project,
+        "mix.exs",
+        "defmodule Backend.MixProject do\nend\n",
+    );
+    write(
+        &project,
+        "lib/backend.ex",
+        "defmodule Backend do\n  @moduledoc false\n  def f(x), do: String.to_atom(x)\nend\n",
+    );
+    let run = doctrine(
+        &project,
+        &["check", "--format", "github", "--select", "ZERO"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("::error file=backend/lib/backend.ex,line=3,"),
+        "{}",
+        run.stdout
+    );
+    let run = doctrine(
+        &project,
+        &["check", "--format", "sarif", "--select", "ZERO"],
+    );
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "backend/lib/backend.ex"
+    );
+    let base = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(!base.contains("backend"), "{base}");
+    // The JSON report stays relative to the project root.
+    let run = doctrine(&project, &["check", "--format", "json", "--select", "ZERO"]);
+    assert_eq!(run.json()["findings"][0]["path"], "lib/backend.ex");
 }

@@ -14,7 +14,8 @@ pub fn render(cx: &RenderContext) -> String {
         let name = cx.registry.get(&f.rule).map_or("", |r| r.def.name.as_str());
         let _ = writeln!(
             out,
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            "::{level} file={}{},line={},col={},endLine={},endColumn={},title={}::{}",
+            property(cx.checkout_prefix),
             property(&f.path),
             f.span.start_line,
             f.span.start_column,

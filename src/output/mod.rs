@@ -31,7 +31,11 @@ pub struct RenderContext<'a> {
     pub registry: &'a Registry,
     pub rules: &'a RuleSet,
     pub sources: &'a dyn SourceSet,
-    pub root: &'a Path,
+    /// The repository checkout holding the project (the project root outside git), and the
+    /// project root's path inside it (`""` or `"backend/"`). GitHub resolves annotation and
+    /// SARIF paths against the checkout, so those two formats prefix their paths with it.
+    pub checkout: &'a Path,
+    pub checkout_prefix: &'a str,
     pub color: bool,
     pub statistics: bool,
     pub quiet: bool,

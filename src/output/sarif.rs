@@ -49,7 +49,7 @@ pub fn render(cx: &RenderContext) -> String {
                 "ruleId": f.rule,
                 "level": level(f.enforcement),
                 "message": { "text": f.message },
-                "locations": [{ "physicalLocation": physical_location(f) }],
+                "locations": [{ "physicalLocation": physical_location(cx, f) }],
                 "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
             });
             if let Some(&index) = rule_index.get(f.rule.as_str()) {
@@ -63,7 +63,7 @@ pub fn render(cx: &RenderContext) -> String {
         .report
         .diagnostics
         .iter()
-        .map(|d| notification(cx.root, d))
+        .map(|d| notification(cx, d))
         .collect();
 
     let document = json!({
@@ -82,7 +82,7 @@ pub fn render(cx: &RenderContext) -> String {
                 "executionSuccessful": true,
                 "toolExecutionNotifications": notifications,
             }],
-            "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(cx.root) } },
+            "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(cx.checkout) } },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
@@ -121,10 +121,13 @@ fn rule_descriptor(cx: &RenderContext, i: usize) -> Value {
     })
 }
 
-fn physical_location(f: &Finding) -> Value {
+fn physical_location(cx: &RenderContext, f: &Finding) -> Value {
     let span = &f.span;
     json!({
-        "artifactLocation": { "uri": encode_uri(&f.path), "uriBaseId": SRCROOT },
+        "artifactLocation": {
+            "uri": encode_uri(&format!("{}{}", cx.checkout_prefix, f.path)),
+            "uriBaseId": SRCROOT,
+        },
         "region": {
             "startLine": span.start_line,
             "startColumn": span.start_column,
@@ -134,9 +137,13 @@ fn physical_location(f: &Finding) -> Value {
     })
 }
 
-fn notification(root: &Path, d: &Diagnostic) -> Value {
+fn notification(cx: &RenderContext, d: &Diagnostic) -> Value {
+    let path = match Path::new(&d.path).is_absolute() {
+        true => d.path.clone(),
+        false => format!("{}{}", cx.checkout_prefix, d.path),
+    };
     let mut location =
-        json!({ "physicalLocation": { "artifactLocation": artifact(root, &d.path) } });
+        json!({ "physicalLocation": { "artifactLocation": artifact(cx.checkout, &path) } });
     if let Some(line) = d.line {
         location["physicalLocation"]["region"] = json!({ "startLine": line });
     }

@@ -11,6 +11,8 @@ use std::fmt::{self, Write};
 
 /// Fixed so that output does not depend on the terminal it was produced in.
 const WIDTH: usize = 100;
+/// Beyond this column a source snippet is not shown.
+const MAX_SNIPPET_COLUMN: u32 = 1_000;
 
 pub fn render(cx: &RenderContext, snippets: bool) -> String {
     let mut out = String::new();
@@ -20,22 +22,26 @@ pub fn render(cx: &RenderContext, snippets: bool) -> String {
         write_snippets(cx, &mut out);
     } else {
         for f in &cx.report.findings {
-            let _ = writeln!(
-                out,
-                "{}:{}:{}: {} [{}] {}",
-                f.path,
-                f.span.start_line,
-                f.span.start_column,
-                f.rule,
-                f.enforcement.as_str(),
-                f.message
-            );
+            let _ = writeln!(out, "{}", concise_line(f));
         }
     }
     if !cx.quiet {
         write_summary(cx, &mut out);
     }
     out
+}
+
+/// `path:line:col: RULE [enforcement] message`
+fn concise_line(f: &Finding) -> String {
+    format!(
+        "{}:{}:{}: {} [{}] {}",
+        f.path,
+        f.span.start_line,
+        f.span.start_column,
+        f.rule,
+        f.enforcement.as_str(),
+        f.message
+    )
 }
 
 struct FindingReport<'a> {
@@ -118,6 +124,14 @@ fn write_snippets(cx: &RenderContext, out: &mut String) {
             ));
         }
         let (_, source) = current.as_ref().expect("set above");
+        // A snippet of minified or generated code helps nobody (and miette cannot draw
+        // columns past u16::MAX): such findings get one plain line.
+        if finding.span.end_column > MAX_SNIPPET_COLUMN
+            || finding.span.start_column > MAX_SNIPPET_COLUMN
+        {
+            let _ = writeln!(out, "{}\n", concise_line(finding));
+            continue;
+        }
         let rule = cx.registry.get(&finding.rule).map(|r| &r.def);
         let report = FindingReport {
             finding,

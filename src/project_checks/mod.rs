@@ -5,7 +5,7 @@
 mod rdme;
 
 use crate::analyze::LineIndex;
-use crate::finding::{Finding, fingerprint};
+use crate::finding::{Finding, fingerprint, normalize_line};
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
@@ -55,7 +55,7 @@ impl ProjectContext<'_> {
             rule: rule.to_string(),
             path: path.to_string(),
             span,
-            fingerprint: fingerprint(rule, path, "", &message, 0),
+            fingerprint: fingerprint(rule, path, "", &normalize_line(&message), 0),
             message,
             enforcement: self.rules.enforcement(index),
         });
