@@ -73,19 +73,9 @@ impl<'t> Call<'t> {
         };
         let (module, function) = resolve_target(target, src, semantic)?;
         let arity = args.len();
-        let imported_from = match module {
-            None => semantic.imported_from(function, arity),
-            Some(_) => Vec::new(),
-        };
-        Some(Call {
-            node,
-            module,
-            imported_from,
-            function,
-            arity,
-            form,
-            args,
-        })
+        Some(Self::resolved(
+            node, module, function, arity, form, args, semantic,
+        ))
     }
 
     fn from_capture(node: Node<'t>, src: &'t str, semantic: &Semantic) -> Option<Call<'t>> {
@@ -102,19 +92,41 @@ impl<'t> Call<'t> {
             "identifier" => (None, text(reference, src)),
             _ => return None,
         };
+        let form = CallForm::CaptureReference;
+        Some(Self::resolved(
+            node,
+            module,
+            function,
+            arity,
+            form,
+            Vec::new(),
+            semantic,
+        ))
+    }
+
+    /// A call whose module is known for remote calls; local ones look through `import`.
+    fn resolved(
+        node: Node<'t>,
+        module: Option<String>,
+        function: &'t str,
+        arity: usize,
+        form: CallForm,
+        args: Vec<Node<'t>>,
+        semantic: &Semantic,
+    ) -> Call<'t> {
         let imported_from = match module {
             None => semantic.imported_from(function, arity),
             Some(_) => Vec::new(),
         };
-        Some(Call {
+        Call {
             node,
             module,
             imported_from,
             function,
             arity,
-            form: CallForm::CaptureReference,
-            args: Vec::new(),
-        })
+            form,
+            args,
+        }
     }
 
     /// Whether this calls `module.function` (directly, aliased, or imported).
