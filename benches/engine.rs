@@ -4,6 +4,11 @@
 //! under DIR once into memory, then times, single-threaded and best of several rounds:
 //! a bare parse of each file, and the full per-file analysis (parse, walk, checks,
 //! suppressions, fingerprints). The ratio is the engine's overhead over parsing.
+//!
+//! Wall time on a shared machine is noisy. For instruction counts, run one side under
+//! callgrind: `DOCTRINE_BENCH_ROUNDS=1 DOCTRINE_BENCH_ONLY=parse valgrind --tool=callgrind
+//! target/release/deps/engine-<hash> <DIR>` (and `ONLY=engine`); the difference of the two
+//! totals is the engine's own cost.
 
 use doctrine::analyze::{Analyzer, parse};
 use doctrine::registry::Registry;
@@ -11,7 +16,7 @@ use doctrine::selection::RuleSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const ROUNDS: usize = 5;
+const DEFAULT_ROUNDS: usize = 5;
 
 fn main() {
     let dir = std::env::args()
@@ -39,7 +44,12 @@ fn main() {
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .collect();
 
-    let bare = best_of(|| {
+    let rounds = std::env::var("DOCTRINE_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(DEFAULT_ROUNDS);
+    let only = std::env::var("DOCTRINE_BENCH_ONLY").unwrap_or_default();
+    let bare = best_of(rounds * usize::from(only != "engine"), || {
         for text in &texts {
             std::hint::black_box(parse(text));
         }
@@ -49,7 +59,7 @@ fn main() {
     let rules = RuleSet::defaults(&registry);
     let analyzer = Analyzer::new(&registry, &rules).expect("built-in rules compile");
     let mut findings = 0;
-    let engine = best_of(|| {
+    let engine = best_of(rounds * usize::from(only != "parse"), || {
         findings = files
             .iter()
             .map(|(path, bytes)| analyzer.analyze(path, bytes).findings.len())
@@ -77,15 +87,16 @@ fn main() {
     );
 }
 
-fn best_of(mut f: impl FnMut()) -> Duration {
-    (0..ROUNDS)
+/// The fastest of `rounds` runs (zero when skipped).
+fn best_of(rounds: usize, mut f: impl FnMut()) -> Duration {
+    (0..rounds)
         .map(|_| {
             let start = Instant::now();
             f();
             start.elapsed()
         })
         .min()
-        .expect("at least one round")
+        .unwrap_or_default()
 }
 
 fn ms(d: Duration) -> f64 {
