@@ -2,7 +2,7 @@
 //! suppressions, place and fingerprint the findings. `Analyzer::analyze` is a pure function of
 //! (content, path, effective rules), so its `FileReport` can be cached or computed anywhere.
 
-use crate::checks::{self, Check, FileContext, RawFinding};
+use crate::checks::{self, CallInterest, Check, FileContext, RawFinding};
 use crate::error::UserError;
 use crate::finding::{
     Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, Span, fingerprint, normalize_line,
@@ -12,11 +12,12 @@ use crate::query_rules::QueryRules;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::suppress::{self, Directive};
-use crate::syntax::calls::Call;
+use crate::syntax::calls::{Call, function_name};
+use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::local_call_name;
 use crate::syntax::outline::{DefKind, ModuleDoc, ModuleOutline};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::{Language, Node, Parser, Tree};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -53,18 +54,10 @@ pub struct Analyzer<'a> {
     /// Indexed by tree-sitter kind id: the checks subscribed to that kind.
     by_kind: Vec<Vec<usize>>,
     call_checks: Vec<usize>,
+    /// The function names any call check wants; `None` when one wants every call.
+    call_names: Option<HashSet<&'static str>>,
     module_checks: Vec<usize>,
     queries: Option<QueryRules>,
-    /// Indexed by kind id: the kinds the walk itself reacts to, so it compares ids, not names.
-    kind_class: Vec<KindClass>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KindClass {
-    Other,
-    Comment,
-    Call,
-    UnaryOperator,
 }
 
 impl<'a> Analyzer<'a> {
@@ -89,17 +82,20 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        let kind_class = (0..language.node_kind_count())
-            .map(|id| match language.node_kind_for_id(id as u16) {
-                Some("comment") => KindClass::Comment,
-                Some("call") => KindClass::Call,
-                Some("unary_operator") => KindClass::UnaryOperator,
-                _ => KindClass::Other,
-            })
-            .collect();
-        let call_checks = (0..checks.len())
-            .filter(|&i| checks[i].wants_calls())
-            .collect();
+        let mut call_checks = Vec::new();
+        let mut call_names: Option<HashSet<&'static str>> = Some(HashSet::new());
+        for (index, check) in checks.iter().enumerate() {
+            match check.calls() {
+                CallInterest::None => continue,
+                CallInterest::Named(names) => {
+                    if let Some(set) = call_names.as_mut() {
+                        set.extend(names.iter().copied());
+                    }
+                }
+                CallInterest::All => call_names = None,
+            }
+            call_checks.push(index);
+        }
         let module_checks = (0..checks.len())
             .filter(|&i| checks[i].wants_modules())
             .collect();
@@ -109,9 +105,9 @@ impl<'a> Analyzer<'a> {
             checks,
             by_kind,
             call_checks,
+            call_names,
             module_checks,
             queries: QueryRules::compile(registry, rules)?,
-            kind_class,
         })
     }
 
@@ -251,13 +247,9 @@ impl<'a> Analyzer<'a> {
             walk.first_syntax_error
                 .get_or_insert(node.start_position().row as u32 + 1);
         }
-        let class = self
-            .kind_class
-            .get(node.kind_id() as usize)
-            .copied()
-            .unwrap_or(KindClass::Other);
+        let class = kind(node);
         match class {
-            KindClass::Comment => {
+            Kind::Comment => {
                 let line = lines.line_of(node.start_byte());
                 if let Some(d) = suppress::parse_directive(
                     walk.cx.text(node),
@@ -270,7 +262,12 @@ impl<'a> Analyzer<'a> {
                     walk.directives.push(d);
                 }
             }
-            KindClass::Call | KindClass::UnaryOperator if !self.call_checks.is_empty() => {
+            Kind::Call | Kind::UnaryOperator
+                if !self.call_checks.is_empty()
+                    && self.call_names.as_ref().is_none_or(|names| {
+                        function_name(node, src).is_some_and(|n| names.contains(n))
+                    }) =>
+            {
                 if let Some(call) = Call::from_node(node, ancestors, src, &walk.cx.semantic) {
                     for &i in &self.call_checks {
                         if walk.active[i] {
@@ -281,7 +278,7 @@ impl<'a> Analyzer<'a> {
             }
             _ => {}
         }
-        if class == KindClass::Call
+        if class == Kind::Call
             && walk.cx.role == FileRole::Lib
             && local_call_name(node, src) == Some("defmodule")
         {

@@ -26,9 +26,10 @@ pub trait Check: Sync + Send {
         &[]
     }
     fn on_node(&self, _node: Node, _cx: &mut FileContext) {}
-    /// Whether `on_call` wants every resolved call.
-    fn wants_calls(&self) -> bool {
-        false
+    /// Which calls `on_call` receives. Naming the functions lets the walk skip building a
+    /// resolved view of every other call.
+    fn calls(&self) -> CallInterest {
+        CallInterest::None
     }
     fn on_call(&self, _call: &Call, _cx: &mut FileContext) {}
     /// Whether `on_module` wants the outline of every module in lib code.
@@ -36,6 +37,15 @@ pub trait Check: Sync + Send {
         false
     }
     fn on_module(&self, _module: &ModuleOutline, _cx: &mut FileContext) {}
+}
+
+/// The calls a check wants to see, by function name (`to_atom` matches `String.to_atom`,
+/// `&String.to_atom/1`, an imported `to_atom`, …).
+#[derive(Debug, Clone, Copy)]
+pub enum CallInterest {
+    None,
+    Named(&'static [&'static str]),
+    All,
 }
 
 /// Every built-in check, in a fixed order.

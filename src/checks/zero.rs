@@ -1,6 +1,6 @@
 //! ZERO — zero-tolerance runtime hazards.
 
-use super::{Check, FileContext};
+use super::{CallInterest, Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
 use crate::syntax::semantic::ExecContext;
 use crate::syntax::{has_dynamic_interpolation, is_literal, keyword_value, named_children, text};
@@ -55,8 +55,14 @@ impl Check for UnsafeAtomCreation {
         );
     }
 
-    fn wants_calls(&self) -> bool {
-        true
+    fn calls(&self) -> CallInterest {
+        CallInterest::Named(&[
+            "to_atom",
+            "binary_to_atom",
+            "list_to_atom",
+            "decode",
+            "decode!",
+        ])
     }
 
     fn on_call(&self, call: &Call, cx: &mut FileContext) {

@@ -1,6 +1,7 @@
 //! One view of a function call in every spelling the contract names: `Mod.f(x)`,
 //! `x |> Mod.f()`, `&Mod.f/1`, `&Mod.f(&1)`, through `alias` and through `import`.
 
+use super::kinds::{Kind, kind};
 use super::semantic::Semantic;
 use super::{call_args, operator, text};
 use tree_sitter::Node;
@@ -39,9 +40,9 @@ impl<'t> Call<'t> {
         src: &'t str,
         semantic: &Semantic,
     ) -> Option<Call<'t>> {
-        match node.kind() {
-            "call" => Self::from_call(node, ancestors, src, semantic),
-            "unary_operator" if operator(node) == Some("&") => {
+        match kind(node) {
+            Kind::Call => Self::from_call(node, ancestors, src, semantic),
+            Kind::UnaryOperator if operator(node) == Some("&") => {
                 Self::from_capture(node, src, semantic)
             }
             _ => None,
@@ -60,7 +61,7 @@ impl<'t> Call<'t> {
         let target = node.child_by_field_name("target")?;
         let mut args = call_args(node);
         let piped = ancestors.last().copied().filter(|p| {
-            p.kind() == "binary_operator"
+            kind(*p) == Kind::BinaryOperator
                 && operator(*p) == Some("|>")
                 && p.child_by_field_name("right") == Some(node)
         });
@@ -149,6 +150,35 @@ impl<'t> Call<'t> {
     }
 }
 
+/// The function a call or capture names, without resolving anything: `f` in `Mod.f(x)`,
+/// `f(x)` and `&Mod.f/1`. Cheap enough to run on every call node.
+pub fn function_name<'t>(node: Node<'t>, src: &'t str) -> Option<&'t str> {
+    let target_name = |call: Node<'t>| {
+        let target = call.child_by_field_name("target")?;
+        let name = match target.kind() {
+            "identifier" => target,
+            "dot" => target.child_by_field_name("right")?,
+            _ => return None,
+        };
+        Some(text(name, src))
+    };
+    match kind(node) {
+        Kind::Call => target_name(node),
+        Kind::UnaryOperator => {
+            let operand = node.child_by_field_name("operand")?;
+            if kind(operand) != Kind::BinaryOperator {
+                return None;
+            }
+            let reference = operand.child_by_field_name("left")?;
+            match kind(reference) {
+                Kind::Call => target_name(reference),
+                _ => Some(text(reference, src)),
+            }
+        }
+        _ => None,
+    }
+}
+
 /// `Mod.f` → (Some(Mod), f); `f` → (None, f).
 fn resolve_target<'t>(
     target: Node<'t>,
@@ -171,15 +201,13 @@ fn resolve_target<'t>(
 
 /// The `Mod.f` in `&Mod.f/1`: a call with no argument list, left of `/`, under `&`.
 fn is_capture_reference(call: Node, ancestors: &[Node]) -> bool {
-    if super::call_arguments(call).is_some() {
-        return false;
-    }
     let [.., amp, slash] = ancestors else {
         return false;
     };
-    slash.kind() == "binary_operator"
+    kind(*slash) == Kind::BinaryOperator
+        && kind(*amp) == Kind::UnaryOperator
         && operator(*slash) == Some("/")
-        && slash.child_by_field_name("left") == Some(call)
-        && amp.kind() == "unary_operator"
         && operator(*amp) == Some("&")
+        && slash.child_by_field_name("left") == Some(call)
+        && super::call_arguments(call).is_none()
 }

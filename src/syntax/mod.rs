@@ -1,9 +1,11 @@
 //! Small, allocation-free questions about tree-sitter-elixir nodes, shared by every check.
 
 pub mod calls;
+pub mod kinds;
 pub mod outline;
 pub mod semantic;
 
+use kinds::{Kind, kind};
 use tree_sitter::Node;
 
 /// How deep the literal/shape helpers descend; keeps adversarial nesting from blowing the stack.
@@ -15,17 +17,19 @@ pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
 
 /// Named children that carry meaning: comments (extras that may appear anywhere) are skipped.
 pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    // A cursor, not `next_named_sibling`: tree-sitter finds a sibling by descending from the
+    // root again.
     let mut cursor = node.walk();
     let children: Vec<Node<'t>> = node
         .named_children(&mut cursor)
-        .filter(|child| child.kind() != "comment")
+        .filter(|child| kind(*child) != Kind::Comment)
         .collect();
     children.into_iter()
 }
 
 /// The name a `call` node calls when its target is a plain identifier (`def`, `alias`, `foo`).
 pub fn local_call_name<'s>(call: Node, src: &'s str) -> Option<&'s str> {
-    if call.kind() != "call" {
+    if kind(call) != Kind::Call {
         return None;
     }
     let target = call.child_by_field_name("target")?;
@@ -36,7 +40,7 @@ pub fn local_call_name<'s>(call: Node, src: &'s str) -> Option<&'s str> {
 pub fn call_arguments(call: Node) -> Option<Node> {
     let mut cursor = call.walk();
     call.children(&mut cursor)
-        .find(|child| child.kind() == "arguments")
+        .find(|child| kind(*child) == Kind::Arguments)
 }
 
 /// The argument expressions of a call, in order (no parentheses, commas or comments).
@@ -50,7 +54,7 @@ pub fn call_args(call: Node) -> Vec<Node> {
 pub fn do_block(call: Node) -> Option<Node> {
     let mut cursor = call.walk();
     call.children(&mut cursor)
-        .find(|child| child.kind() == "do_block")
+        .find(|child| kind(*child) == Kind::DoBlock)
 }
 
 /// The statements of a `do` body: the block form's direct children, or the `do:` keyword's

@@ -4,6 +4,7 @@
 //! Scopes are byte ranges. Entering a node first closes every scope that ended before it, so
 //! the walk needs no explicit "leave" events.
 
+use super::kinds::{Kind, kind};
 use super::{alias_text, call_args, keyword_value, local_call_name, named_children, text};
 use tree_sitter::Node;
 
@@ -105,14 +106,14 @@ impl Semantic {
             self.contexts.pop();
         }
 
-        match node.kind() {
-            "do_block" | "anonymous_function" => self.scopes.push(Scope {
+        match kind(node) {
+            Kind::DoBlock | Kind::AnonymousFunction => self.scopes.push(Scope {
                 end_byte: node.end_byte(),
                 ..Scope::default()
             }),
-            "call" => self.enter_call(node, src),
+            Kind::Call => self.enter_call(node, src),
             // `@attr value`: the value is computed while compiling the module.
-            "unary_operator"
+            Kind::UnaryOperator
                 if super::module_attribute(node, src).is_some_and(|(_, v)| v.is_some()) =>
             {
                 self.push_context(node, ContextKind::CompileTime)
