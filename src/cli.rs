@@ -4,7 +4,7 @@
 use crate::analyze::Analyzer;
 use crate::config::{CONFIG_FILE, Config, glob_set};
 use crate::error::UserError;
-use crate::finding::Report;
+use crate::finding::{Diagnostic, Report};
 use crate::output::{self, Format, RenderContext};
 use crate::project::{ProjectModel, find_root};
 use crate::registry::Registry;
@@ -107,17 +107,20 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            if color {
-                eprintln!("{:?}", miette::Report::new(e));
-            } else {
-                eprintln!("error: {}", e.plain());
-            }
+            print_error(e);
             ExitCode::from(2)
         }
+    }
+}
+
+fn print_error(e: UserError) {
+    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        eprintln!("{:?}", miette::Report::new(e));
+    } else {
+        eprintln!("error: {}", e.plain());
     }
 }
 
@@ -200,7 +203,10 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
 /// The registry plus the project's own rules, for commands that only describe rules.
 fn project_registry(cwd: &Path, mut registry: Registry) -> Result<Registry, UserError> {
     if let Some(root) = find_root(cwd) {
-        registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules")?;
+        let errors = registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules");
+        if let Some(first) = errors.into_iter().next() {
+            return Err(first);
+        }
     }
     Ok(registry)
 }
@@ -239,7 +245,10 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
             root.display()
         )));
     }
-    registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules")?;
+    // A broken rule file or configuration is reported, the run goes on without it (rule
+    // file) or with the defaults (configuration), and the exit code is 2 whatever is found.
+    let mut input_errors =
+        registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules");
 
     let config_path = match &args.config {
         Some(path) => cwd.join(path),
@@ -254,7 +263,16 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
             config_path.display()
         )));
     }
-    let config = Config::load(&config_path, &config_display, &registry)?;
+    let config = Config::load(&config_path, &config_display, &registry).unwrap_or_else(|e| {
+        input_errors.push(e);
+        Config::default()
+    });
+    let input_diagnostics: Vec<Diagnostic> =
+        input_errors.iter().map(UserError::diagnostic).collect();
+    let had_input_errors = !input_errors.is_empty();
+    for e in input_errors {
+        print_error(e);
+    }
     let rules = RuleSet::new(&registry, &config, &args.select, &args.ignore)?;
     let analyzer = Analyzer::new(&registry, &rules)?;
 
@@ -305,8 +323,14 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
         )
     });
     report.diagnostics.extend(walk_diagnostics);
+    report.diagnostics.extend(input_diagnostics);
     report.sort();
-    finish(&args, &report, &registry, &rules, sources.as_ref(), &root)
+    let code = finish(&args, &report, &registry, &rules, sources.as_ref(), &root)?;
+    Ok(if had_input_errors {
+        ExitCode::from(2)
+    } else {
+        code
+    })
 }
 
 fn finish(

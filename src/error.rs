@@ -1,10 +1,11 @@
 //! Errors a user can fix (bad config, bad rule file, bad arguments). They exit with code 2 and
 //! point at the offending file and line.
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use crate::finding::{Diagnostic, DiagnosticKind};
+use miette::{NamedSource, SourceSpan};
 use thiserror::Error;
 
-#[derive(Debug, Error, Diagnostic)]
+#[derive(Debug, Error, miette::Diagnostic)]
 pub enum UserError {
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -21,7 +22,7 @@ pub enum UserError {
 }
 
 /// A problem at a place in a file the user wrote (`.doctrine.toml`, a rule file).
-#[derive(Debug, Error, Diagnostic)]
+#[derive(Debug, Error, miette::Diagnostic)]
 #[error("{message}")]
 #[diagnostic(code(doctrine::config))]
 pub struct FileError {
@@ -48,6 +49,28 @@ impl UserError {
             span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
             help,
         }))
+    }
+
+    /// The error as a report diagnostic (kind `config-error`), for JSON and SARIF readers.
+    pub fn diagnostic(&self) -> Diagnostic {
+        let (path, line) = match self {
+            UserError::InFile(e) => (
+                e.source_code.name().to_string(),
+                e.span
+                    .map(|s| line_col(e.source_code.inner(), s.offset()).0 as u32),
+            ),
+            _ => (String::new(), None),
+        };
+        let message = match self {
+            UserError::InFile(e) => e.message.clone(),
+            other => other.to_string(),
+        };
+        Diagnostic {
+            path,
+            kind: DiagnosticKind::ConfigError,
+            line,
+            message,
+        }
     }
 
     /// One line for plain output: `path:line:col: message`.

@@ -107,6 +107,8 @@ pub enum DiagnosticKind {
     TooLarge,
     SyntaxError,
     WalkError,
+    /// `.doctrine.toml` or a project rule file could not be used.
+    ConfigError,
 }
 
 /// Counts a health score is built from. Summed over files; every field is additive.

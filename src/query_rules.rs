@@ -14,6 +14,22 @@ pub struct QueryRules {
     match_capture: u32,
 }
 
+/// Check that `source` compiles and has the `@match` capture that marks what to report.
+pub fn validate(source: &str) -> Result<(), String> {
+    let query = Query::new(&crate::analyze::language(), source).map_err(|e| {
+        format!(
+            "at query line {}, column {}: {}",
+            e.row + 1,
+            e.column + 1,
+            e.message
+        )
+    })?;
+    if !query.capture_names().contains(&"match") {
+        return Err("no `@match` capture (it marks what to report)".into());
+    }
+    Ok(())
+}
+
 pub struct QueryMatch {
     pub rule: usize,
     pub start_byte: usize,
@@ -30,26 +46,10 @@ impl QueryRules {
             let Some(source) = rule.def.query.as_deref() else {
                 continue;
             };
-            // Compiled alone first, so an error names the rule file it comes from.
-            let single = Query::new(&language, source).map_err(|e| {
-                let file = rule
-                    .user_file
-                    .clone()
-                    .unwrap_or_else(|| format!("rules/{}.toml", rule.def.id));
-                UserError::Usage(format!(
-                    "{file}: invalid query for {} at query line {}, column {}: {}",
-                    rule.def.id,
-                    e.row + 1,
-                    e.column + 1,
-                    e.message
-                ))
+            // Compiled alone first, so an error names the rule it comes from.
+            validate(source).map_err(|message| {
+                UserError::Usage(format!("query of rule {}: {message}", rule.def.id))
             })?;
-            if !single.capture_names().contains(&"match") {
-                return Err(UserError::Usage(format!(
-                    "query of rule {} has no `@match` capture (it marks what to report)",
-                    rule.def.id
-                )));
-            }
             if !rules.is_enabled(index) {
                 continue;
             }

@@ -107,10 +107,11 @@ impl Registry {
         registry
     }
 
-    /// Add the project's own query rules from `dir` (`.doctrine/rules/*.toml`).
-    pub fn load_user_rules(&mut self, dir: &Path, display_dir: &str) -> Result<(), UserError> {
+    /// Add the project's own query rules from `dir` (`.doctrine/rules/*.toml`). A file that
+    /// cannot be used is skipped and its error returned; the others still load.
+    pub fn load_user_rules(&mut self, dir: &Path, display_dir: &str) -> Vec<UserError> {
         let Ok(entries) = std::fs::read_dir(dir) else {
-            return Ok(());
+            return Vec::new();
         };
         let mut files: Vec<_> = entries
             .flatten()
@@ -118,33 +119,46 @@ impl Registry {
             .filter(|p| p.extension().is_some_and(|e| e == "toml"))
             .collect();
         files.sort();
-        for path in files {
-            let name = format!(
-                "{display_dir}/{}",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            );
-            let src = std::fs::read_to_string(&path).map_err(|source| UserError::Io {
-                context: format!("cannot read rule file {name}"),
-                source,
-            })?;
-            let def: RuleDef = toml::from_str(&src).map_err(|e| {
-                UserError::in_file(&name, &src, e.span(), e.message().to_string(), None)
-            })?;
-            if def.query.is_none() || def.message.is_none() {
-                return Err(UserError::in_file(
-                    &name,
-                    &src,
-                    None,
-                    "a project rule needs a `query` (tree-sitter) and a `message`",
-                    Some("see `doctrine explain` output of a built-in rule for the format".into()),
-                ));
-            }
-            self.add(def, Some(name.clone())).map_err(|e| match e {
-                UserError::Usage(message) => UserError::in_file(&name, &src, None, message, None),
-                other => other,
-            })?;
-        }
-        Ok(())
+        files
+            .iter()
+            .filter_map(|path| {
+                let name = format!(
+                    "{display_dir}/{}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                );
+                self.load_user_rule(path, &name).err()
+            })
+            .collect()
+    }
+
+    fn load_user_rule(&mut self, path: &Path, name: &str) -> Result<(), UserError> {
+        let src = std::fs::read_to_string(path).map_err(|source| UserError::Io {
+            context: format!("cannot read rule file {name}"),
+            source,
+        })?;
+        let in_file = |span, message: String, help: Option<String>| {
+            UserError::in_file(name, &src, span, message, help)
+        };
+        let def: RuleDef =
+            toml::from_str(&src).map_err(|e| in_file(e.span(), e.message().to_string(), None))?;
+        let Some(query) = def.query.as_deref().filter(|_| def.message.is_some()) else {
+            return Err(in_file(
+                None,
+                "a project rule needs a `query` (tree-sitter) and a `message`".into(),
+                Some("see `doctrine explain` output of a built-in rule for the format".into()),
+            ));
+        };
+        crate::query_rules::validate(query).map_err(|message| {
+            in_file(
+                None,
+                format!("invalid query for {}: {message}", def.id),
+                None,
+            )
+        })?;
+        self.add(def, Some(name.to_string())).map_err(|e| match e {
+            UserError::Usage(message) => in_file(None, message, None),
+            other => other,
+        })
     }
 
     fn add(&mut self, def: RuleDef, user_file: Option<String>) -> Result<(), UserError> {

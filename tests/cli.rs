@@ -601,12 +601,23 @@ fn assert_config_error(root: &Path, config: &str, located: &str, mentions: &str)
     write(root, ".doctrine.toml", config);
     let run = doctrine(root, &["check"]);
     assert_eq!(run.code, 2, "config:\n{config}\nstderr: {}", run.stderr);
-    assert_eq!(run.stdout, "");
     assert!(
         run.stderr.contains(located) && run.stderr.contains(mentions),
         "stderr should name `{located}` and `{mentions}`:\n{}",
         run.stderr
     );
+    // The run goes on with the default configuration, and the JSON report says why.
+    let run = doctrine(root, &["check", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    let report = run.json();
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["kind"] == "config-error" && d["path"] == ".doctrine.toml"),
+        "{diagnostics:?}"
+    );
+    assert!(report["summary"]["files"].as_u64().unwrap() > 0);
 }
 
 #[test]
