@@ -40,6 +40,8 @@ struct RawRuleTable {
     enforcement: Option<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    exempt_modules: Vec<Spanned<String>>,
 }
 
 /// `ID = "advisory"` or `[rules.ID]` with options. Deserialized in the same pass as the rest
@@ -82,6 +84,8 @@ pub struct RuleOptions {
     pub enforcement: Option<Enforcement>,
     /// Path globs (relative to the project root) where the rule does not apply.
     pub exclude: Vec<String>,
+    /// Module-name globs (`*.Generated.*`, `MyAppWeb.*`) whose code the rule does not judge.
+    pub exempt_modules: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -155,21 +159,28 @@ impl Config {
             let options = match value.get_ref() {
                 RawRuleSetting::Enforcement(text) => RuleOptions {
                     enforcement: Some(enforcement_at(text, value.span())?),
-                    exclude: Vec::new(),
+                    ..RuleOptions::default()
                 },
                 RawRuleSetting::Table(table) => {
                     let enforcement = match &table.enforcement {
                         Some(e) => Some(enforcement_at(e.get_ref(), e.span())?),
                         None => None,
                     };
-                    for glob in &table.exclude {
-                        Glob::new(glob.get_ref()).map_err(|e| {
-                            error(Some(glob.span()), format!("invalid glob: {e}"), None)
-                        })?;
-                    }
+                    let globs = |list: &[Spanned<String>]| {
+                        list.iter()
+                            .map(|glob| {
+                                Glob::new(glob.get_ref())
+                                    .map(|_| glob.get_ref().clone())
+                                    .map_err(|e| {
+                                        error(Some(glob.span()), format!("invalid glob: {e}"), None)
+                                    })
+                            })
+                            .collect::<Result<Vec<String>, UserError>>()
+                    };
                     RuleOptions {
                         enforcement,
-                        exclude: table.exclude.iter().map(|g| g.get_ref().clone()).collect(),
+                        exclude: globs(&table.exclude)?,
+                        exempt_modules: globs(&table.exempt_modules)?,
                     }
                 }
             };
@@ -233,7 +244,8 @@ pub fn default_file(registry: &Registry) -> String {
          # DOCS003 = \"advisory\"\n\
          # [rules.ZERO001]\n\
          # enforcement = \"blocking\"\n\
-         # exclude = [\"lib/my_app/generated/**\"]   # paths where this rule does not apply\n\n\
+         # exclude = [\"lib/my_app/generated/**\"]   # paths where this rule does not apply\n\
+         # exempt_modules = [\"*.Schemas.*\"]        # modules (globs) this rule does not judge\n\n\
          [files]\n\
          # Paths (globs, relative to this file) never scanned, in addition to .gitignore,\n\
          # _build/, deps/, .elixir_ls/ and node_modules/.\n\
@@ -263,6 +275,14 @@ mod tests {
         assert_eq!(config.rules["ZERO002"].enforcement, Some(Enforcement::Off));
         assert_eq!(config.rules["ZERO001"].exclude, vec!["lib/gen/**"]);
         assert_eq!(config.exclude, vec!["lib/old/**"]);
+        let config = parse("[rules.DOCS003]\nexempt_modules = [\"*.Schemas.*\"]\n").unwrap();
+        assert_eq!(config.rules["DOCS003"].exempt_modules, vec!["*.Schemas.*"]);
+        assert!(
+            parse("[rules.DOCS003]\nexempt_modules = [\"a[\"]\n")
+                .unwrap_err()
+                .plain()
+                .starts_with(".doctrine.toml:2:")
+        );
     }
 
     #[test]

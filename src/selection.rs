@@ -12,6 +12,7 @@ pub struct RuleSet {
     /// Aligned with `Registry::rules`.
     enforcement: Vec<Enforcement>,
     excludes: Vec<Option<GlobSet>>,
+    exempt_modules: Vec<Option<GlobSet>>,
 }
 
 impl RuleSet {
@@ -32,6 +33,7 @@ impl RuleSet {
             |list: &[String], id: &str, pillar: &str| list.iter().any(|s| s == id || s == pillar);
         let mut enforcement = Vec::with_capacity(registry.rules.len());
         let mut excludes = Vec::with_capacity(registry.rules.len());
+        let mut exempt_modules = Vec::with_capacity(registry.rules.len());
         for rule in &registry.rules {
             let (id, pillar) = (rule.def.id.as_str(), rule.def.pillar.as_str());
             let options = config.rules.get(id);
@@ -58,10 +60,16 @@ impl RuleSet {
                     .filter(|o| !o.exclude.is_empty())
                     .map(|o| glob_set(&o.exclude)),
             );
+            exempt_modules.push(
+                options
+                    .filter(|o| !o.exempt_modules.is_empty())
+                    .map(|o| glob_set(&o.exempt_modules)),
+            );
         }
         Ok(RuleSet {
             enforcement,
             excludes,
+            exempt_modules,
         })
     }
 
@@ -79,6 +87,13 @@ impl RuleSet {
     }
 
     /// Whether `rule` reports findings in `path` (enabled and not excluded there).
+    /// Whether `module` is exempt from `rule` (`exempt_modules`).
+    pub fn exempts_module(&self, rule: usize, module: &str) -> bool {
+        self.exempt_modules[rule]
+            .as_ref()
+            .is_some_and(|globs| globs.is_match(module))
+    }
+
     pub fn applies(&self, rule: usize, path: &str) -> bool {
         self.is_enabled(rule)
             && self.excludes[rule]

@@ -780,6 +780,43 @@ fn rule_exclude_skips_only_that_rule_in_those_paths() {
     assert_eq!(report["summary"]["files"], 11);
 }
 
+/// `exempt_modules` lifts a rule from modules by name (glob), wherever they live; nested
+/// modules are judged by their own full name.
+#[test]
+fn rule_exempt_modules_skip_only_those_modules() {
+    let copy = fixture_copy("plain_app");
+    let root = copy.path();
+    let count = |report: &serde_json::Value, rule: &str, path: &str| {
+        findings(report)
+            .into_iter()
+            .filter(|f| f.0 == rule && f.1 == path)
+            .count()
+    };
+    let run = doctrine(root, &["check", "--format", "json"]);
+    let before = run.json();
+    assert!(count(&before, "DOCS003", "lib/plain_app/internal.ex") > 0);
+    assert!(count(&before, "DOCS001", "lib/plain_app/internal.ex") > 0);
+
+    write(
+        root,
+        ".doctrine.toml",
+        "[rules.DOCS003]\nexempt_modules = [\"PlainApp.Internal*\"]\n",
+    );
+    let run = doctrine(root, &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let after = run.json();
+    assert_eq!(count(&after, "DOCS003", "lib/plain_app/internal.ex"), 0);
+    // Other rules still judge the module, and DOCS003 still judges other modules.
+    assert_eq!(
+        count(&after, "DOCS001", "lib/plain_app/internal.ex"),
+        count(&before, "DOCS001", "lib/plain_app/internal.ex")
+    );
+    assert_eq!(
+        count(&after, "DOCS003", "lib/plain_app/formatter.ex"),
+        count(&before, "DOCS003", "lib/plain_app/formatter.ex")
+    );
+}
+
 #[test]
 fn files_exclude_skips_files_entirely() {
     let copy = fixture_copy("plain_app");

@@ -115,7 +115,10 @@ impl<'a> FileContext<'a> {
             debug_assert!(false, "check reported unregistered rule {rule}");
             return;
         };
-        if !self.rules.applies(index, self.path) {
+        let module = self.semantic.current_module();
+        if !self.rules.applies(index, self.path)
+            || module.is_some_and(|m| self.rules.exempts_module(index, m))
+        {
             return;
         }
         self.findings.push(RawFinding {
@@ -123,7 +126,7 @@ impl<'a> FileContext<'a> {
             start_byte: start,
             end_byte: end,
             message: message.into(),
-            module: self.semantic.current_module().map(str::to_string),
+            module: module.map(str::to_string),
         });
     }
 
