@@ -23,12 +23,6 @@ pub enum FileRole {
     Other,
 }
 
-impl FileRole {
-    pub fn is_test(self) -> bool {
-        self == FileRole::Test
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct App {
     pub name: String,

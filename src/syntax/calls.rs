@@ -144,10 +144,6 @@ impl<'t> Call<'t> {
     pub fn arg(&self, index: usize) -> Option<Node<'t>> {
         self.args.get(index).copied()
     }
-
-    pub fn args(&self) -> &[Node<'t>] {
-        &self.args
-    }
 }
 
 /// The function a call or capture names, without resolving anything: `f` in `Mod.f(x)`,
