@@ -94,7 +94,8 @@ struct CheckArgs {
     #[arg(long)]
     config: Option<PathBuf>,
     /// Read the file's content from standard input and lint it as if it were at this path
-    /// (relative to the project root), for editors.
+    /// (absolute or relative to the current directory; its project is the one around it),
+    /// for editors.
     #[arg(long)]
     stdin_filename: Option<String>,
 }
