@@ -11,6 +11,7 @@
 //! totals is the engine's own cost.
 
 use doctrine::analyze::{Analyzer, parse};
+use doctrine::project::ProjectModel;
 use doctrine::registry::Registry;
 use doctrine::selection::RuleSet;
 use std::path::{Path, PathBuf};
@@ -58,11 +59,17 @@ fn main() {
     let registry = Registry::builtin();
     let rules = RuleSet::defaults(&registry);
     let analyzer = Analyzer::new(&registry, &rules).expect("built-in rules compile");
+    let project = ProjectModel::discover(&dir);
     let mut findings = 0;
     let engine = best_of(rounds * usize::from(only != "parse"), || {
         findings = files
             .iter()
-            .map(|(path, bytes)| analyzer.analyze(path, bytes).findings.len())
+            .map(|(path, bytes)| {
+                analyzer
+                    .analyze(path, project.role_of(path), bytes)
+                    .findings
+                    .len()
+            })
             .sum();
     });
 

@@ -1,13 +1,14 @@
 //! Per-file analysis: decode, parse once, walk once, dispatch to the checks, apply
 //! suppressions, place and fingerprint the findings. `Analyzer::analyze` is a pure function of
-//! (content, path, effective rules), so its `FileReport` can be cached or computed anywhere.
+//! (content, path, role, effective rules), so its `FileReport` can be cached or computed
+//! anywhere.
 
 use crate::checks::{self, CallInterest, Check, FileContext, RawFinding};
 use crate::error::UserError;
 use crate::finding::{
     Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, Span, fingerprint, normalize_line,
 };
-use crate::project::{FileRole, role_of};
+use crate::project::FileRole;
 use crate::query_rules::QueryRules;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
@@ -111,8 +112,9 @@ impl<'a> Analyzer<'a> {
         })
     }
 
-    /// Analyse one file. `path` is relative to the project root, `/`-separated.
-    pub fn analyze(&self, path: &str, bytes: &[u8]) -> FileReport {
+    /// Analyse one file. `path` is relative to the project root, `/`-separated; `role` is
+    /// what the project model says the file is.
+    pub fn analyze(&self, path: &str, role: FileRole, bytes: &[u8]) -> FileReport {
         let mut report = FileReport::default();
         let diagnostic = |kind, line, message: String| Diagnostic {
             path: path.to_string(),
@@ -154,7 +156,6 @@ impl<'a> Analyzer<'a> {
             return report;
         };
         let lines = LineIndex::new(src);
-        let role = role_of(path);
         let mut walk = Walk {
             cx: FileContext::new(src, path, role, self.registry, self.rules),
             active: self.checks.iter().map(|c| c.applies_to(role)).collect(),

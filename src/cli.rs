@@ -313,12 +313,13 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
         && targets
             .iter()
             .all(|t| std::path::absolute(t).is_ok_and(|t| t == root));
-    let project = whole_project.then(|| ProjectModel::discover(&root));
+    let project = ProjectModel::discover(&root);
     let mut report = pool.install(|| {
         engine::run(
             &analyzer,
             sources.as_ref(),
-            project.as_ref(),
+            &project,
+            whole_project,
             &registry,
             &rules,
         )

@@ -10,13 +10,13 @@ use rayon::prelude::*;
 
 /// Analyse every file of `sources` on the current rayon pool. The result does not depend on
 /// the number of threads: reports are merged in path order and sorted.
-pub fn scan(analyzer: &Analyzer, sources: &dyn SourceSet) -> Report {
+pub fn scan(analyzer: &Analyzer, sources: &dyn SourceSet, project: &ProjectModel) -> Report {
     let reports: Vec<FileReport> = sources
         .paths()
         .par_iter()
         .filter(|path| is_elixir(path))
         .map(|path| match sources.read(path) {
-            Ok(bytes) => analyzer.analyze(path, &bytes),
+            Ok(bytes) => analyzer.analyze(path, project.role_of(path), &bytes),
             Err(e) => FileReport {
                 diagnostics: vec![Diagnostic {
                     path: path.clone(),
@@ -38,17 +38,18 @@ pub fn scan(analyzer: &Analyzer, sources: &dyn SourceSet) -> Report {
     report
 }
 
-/// A whole run: the per-file scan, then, when `project` is given (the whole project is being
-/// checked), the project-level checks over it.
+/// A whole run: the per-file scan, then, when `whole_project` (the whole project is being
+/// checked), the project-level checks.
 pub fn run(
     analyzer: &Analyzer,
     sources: &dyn SourceSet,
-    project: Option<&ProjectModel>,
+    project: &ProjectModel,
+    whole_project: bool,
     registry: &Registry,
     rules: &RuleSet,
 ) -> Report {
-    let mut report = scan(analyzer, sources);
-    if let Some(project) = project {
+    let mut report = scan(analyzer, sources, project);
+    if whole_project {
         report.findings.extend(crate::project_checks::run(
             project, sources, registry, rules,
         ));

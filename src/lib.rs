@@ -25,5 +25,6 @@ pub fn lint_str(path: &str, src: &str) -> finding::FileReport {
     let registry = registry::Registry::builtin();
     let rules = selection::RuleSet::defaults(&registry);
     let analyzer = analyze::Analyzer::new(&registry, &rules).expect("built-in rules compile");
-    analyzer.analyze(path, src.as_bytes())
+    let role = project::ProjectModel::single_app(std::path::Path::new("")).role_of(path);
+    analyzer.analyze(path, role, src.as_bytes())
 }

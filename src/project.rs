@@ -1,5 +1,6 @@
 //! The project model: where the root is, which apps it holds, and what role each path plays.
 
+use crate::source::relative;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -35,11 +36,15 @@ pub struct ProjectModel {
     pub root: PathBuf,
     pub umbrella: bool,
     pub apps: Vec<App>,
+    /// Every directory holding a `mix.exs`, relative to the root (`""` for the root itself,
+    /// which is always listed), sorted. File roles are decided against them.
+    pub mix_projects: Vec<String>,
 }
 
 impl ProjectModel {
     /// Build the model for `root`: an umbrella's apps are the `apps/*` directories holding a
-    /// `mix.exs`; otherwise the root is the only app.
+    /// `mix.exs`; otherwise the root is the only app. Nested mix projects (an installer, the
+    /// apps of a repository laid out like Elixir's own) are found by a walk of the tree.
     pub fn discover(root: &Path) -> ProjectModel {
         let umbrella = is_umbrella_root(root);
         let mut apps = Vec::new();
@@ -65,35 +70,77 @@ impl ProjectModel {
                 dir: String::new(),
             });
         }
+        let mut mix_projects = vec![String::new()];
+        for entry in crate::source::walker(root).build().flatten() {
+            if entry.file_name() == "mix.exs"
+                && let Some(dir) = entry.path().parent().and_then(|d| relative(root, d))
+                && !dir.is_empty()
+            {
+                mix_projects.push(dir);
+            }
+        }
+        ProjectModel::with_mix_projects(root, umbrella, apps, mix_projects)
+    }
+
+    /// A single-app project with no umbrella, for in-memory sources.
+    pub fn single_app(root: &Path) -> ProjectModel {
+        let app = App {
+            name: String::new(),
+            dir: String::new(),
+        };
+        ProjectModel::with_mix_projects(root, false, vec![app], vec![String::new()])
+    }
+
+    fn with_mix_projects(
+        root: &Path,
+        umbrella: bool,
+        apps: Vec<App>,
+        mut mix_projects: Vec<String>,
+    ) -> ProjectModel {
+        mix_projects.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+        mix_projects.dedup();
         ProjectModel {
             root: root.to_path_buf(),
             umbrella,
             apps,
+            mix_projects,
         }
+    }
+
+    /// The role of `rel` (a `/`-separated path relative to the project root), decided within
+    /// the innermost mix project holding it — except that anything under the `test/` of an
+    /// enclosing project is test code (test fixtures are often whole mix projects).
+    /// `apps/<app>/` counts as a mix project even when the model did not see its `mix.exs`
+    /// (sources held in memory): that is the umbrella layout.
+    pub fn role_of(&self, rel: &str) -> FileRole {
+        let umbrella_app = rel
+            .strip_prefix("apps/")
+            .and_then(|rest| rest.split_once('/'))
+            .map(|(app, _)| format!("apps/{app}"));
+        let mut within = rel;
+        for dir in self.mix_projects.iter().chain(&umbrella_app) {
+            let inner = if dir.is_empty() {
+                Some(rel)
+            } else {
+                rel.strip_prefix(dir.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+            };
+            let Some(inner) = inner else {
+                continue;
+            };
+            if inner.starts_with("test/") {
+                return FileRole::Test;
+            }
+            if inner.len() < within.len() {
+                within = inner;
+            }
+        }
+        role_in_app(within)
     }
 }
 
-impl ProjectModel {
-    /// A single-app project with no umbrella, for in-memory sources.
-    pub fn single_app(root: &Path) -> ProjectModel {
-        ProjectModel {
-            root: root.to_path_buf(),
-            umbrella: false,
-            apps: vec![App {
-                name: String::new(),
-                dir: String::new(),
-            }],
-        }
-    }
-}
-
-/// The role of `rel` (a `/`-separated path relative to the project root).
-pub fn role_of(rel: &str) -> FileRole {
-    // Inside an umbrella app, roles are decided relative to the app directory.
-    let within_app = match rel.strip_prefix("apps/") {
-        Some(rest) => rest.split_once('/').map_or(rel, |(_, inner)| inner),
-        None => rel,
-    };
+/// The role of `within_app`, a path relative to its mix project's directory.
+fn role_in_app(within_app: &str) -> FileRole {
     let file_name = within_app.rsplit('/').next().unwrap_or(within_app);
     let first = within_app.split('/').next().unwrap_or("");
     match first {
@@ -147,12 +194,15 @@ mod tests {
 
     #[test]
     fn roles_follow_the_contract() {
+        let single = ProjectModel::single_app(Path::new("/p"));
+        let role_of = |rel| single.role_of(rel);
+        assert_eq!(role_of("apps/core/lib/core.ex"), FileRole::Lib);
+        assert_eq!(role_of("apps/web/test/test_helper.exs"), FileRole::Test);
+        assert_eq!(role_of("apps/core/mix.exs"), FileRole::MixProject);
         assert_eq!(role_of("lib/a/b.ex"), FileRole::Lib);
         assert_eq!(role_of("lib/a/b.exs"), FileRole::Other);
-        assert_eq!(role_of("apps/core/lib/core.ex"), FileRole::Lib);
         assert_eq!(role_of("test/a_test.exs"), FileRole::Test);
         assert_eq!(role_of("test/support/conn_case.ex"), FileRole::Test);
-        assert_eq!(role_of("apps/web/test/test_helper.exs"), FileRole::Test);
         assert_eq!(role_of("config/prod.exs"), FileRole::ConfigProd);
         assert_eq!(role_of("config/runtime.exs"), FileRole::ConfigProd);
         assert_eq!(role_of("config/dev.exs"), FileRole::ConfigDev);
@@ -163,7 +213,44 @@ mod tests {
         );
         assert_eq!(role_of("priv/repo/seeds.exs"), FileRole::Other);
         assert_eq!(role_of("mix.exs"), FileRole::MixProject);
-        assert_eq!(role_of("apps/core/mix.exs"), FileRole::MixProject);
         assert_eq!(role_of("lib_extra/x.ex"), FileRole::Other);
+    }
+
+    #[test]
+    fn roles_are_decided_in_the_innermost_mix_project() {
+        let dirs = [
+            "",
+            "apps/core",
+            "installer",
+            "lib/mix",
+            "lib/mix/test/fixtures/umbrella",
+        ];
+        let model = ProjectModel::with_mix_projects(
+            Path::new("/p"),
+            false,
+            Vec::new(),
+            dirs.iter().map(|d| d.to_string()).collect(),
+        );
+        assert_eq!(model.role_of("apps/core/lib/core.ex"), FileRole::Lib);
+        assert_eq!(
+            model.role_of("apps/core/test/test_helper.exs"),
+            FileRole::Test
+        );
+        assert_eq!(model.role_of("apps/core/mix.exs"), FileRole::MixProject);
+        assert_eq!(model.role_of("installer/lib/phx_new.ex"), FileRole::Lib);
+        assert_eq!(
+            model.role_of("installer/test/phx_new_test.exs"),
+            FileRole::Test
+        );
+        // Without the nested project, `lib/mix/test/...` would look like lib code.
+        assert_eq!(model.role_of("lib/mix/test/fixtures/x.ex"), FileRole::Test);
+        // A mix project used as a test fixture is test code, whatever its own layout.
+        assert_eq!(
+            model.role_of("lib/mix/test/fixtures/umbrella/lib/x.ex"),
+            FileRole::Test
+        );
+        assert_eq!(model.role_of("lib/mix/lib/mix.ex"), FileRole::Lib);
+        // Directory names are matched whole: `installer2` is not inside `installer`.
+        assert_eq!(model.role_of("installer2/lib/w.ex"), FileRole::Other);
     }
 }

@@ -26,6 +26,22 @@ pub fn is_elixir(path: &str) -> bool {
     path.ends_with(".ex") || path.ends_with(".exs")
 }
 
+/// The walk every scan of the tree uses: `.gitignore` honoured (in a git repository or
+/// not), hidden entries and the skipped directories left out, symlinks not followed.
+pub fn walker(dir: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .hidden(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&name.as_ref()))
+        });
+    builder
+}
+
 pub struct DiskSources {
     root: PathBuf,
     paths: Vec<String>,
@@ -60,16 +76,7 @@ impl DiskSources {
                 }
                 continue;
             }
-            let walker = ignore::WalkBuilder::new(target)
-                .hidden(true)
-                .require_git(false)
-                .follow_links(false)
-                .filter_entry(|entry| {
-                    let name = entry.file_name().to_string_lossy();
-                    !(entry.file_type().is_some_and(|t| t.is_dir())
-                        && SKIPPED_DIRS.contains(&name.as_ref()))
-                })
-                .build();
+            let walker = walker(target).build();
             for entry in walker {
                 match entry {
                     Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {

@@ -1530,3 +1530,50 @@ fn github_paths_are_relative_to_the_checkout() {
     let run = doctrine(&project, &["check", "--format", "json", "--select", "ZERO"]);
     assert_eq!(run.json()["findings"][0]["path"], "lib/backend.ex");
 }
+
+/// Roles come from the mix project that holds a file: a nested project's `lib/` is lib code,
+/// its `test/` is test code, and a mix project inside a `test/` directory is a test fixture.
+#[test]
+fn nested_mix_projects_decide_file_roles() {
+    let tiny = tiny_project();
+    let root = tiny.path();
+    let undocumented = |module: &str| format!("defmodule {module} do\n  def f, do: :ok\nend\n");
+    write(
+        root,
+        "installer/mix.exs",
+        "defmodule Installer.MixProject do\nend\n",
+    );
+    write(
+        root,
+        "installer/lib/installer.ex",
+        undocumented("Installer"),
+    );
+    write(
+        root,
+        "installer/test/installer_test.exs",
+        undocumented("InstallerTest"),
+    );
+    write(
+        root,
+        "test/fixtures/sample/mix.exs",
+        "defmodule Sample.MixProject do\nend\n",
+    );
+    write(
+        root,
+        "test/fixtures/sample/lib/sample.ex",
+        undocumented("Sample"),
+    );
+    let run = doctrine(root, &["check", "--format", "json", "--select", "DOCS001"]);
+    let report = run.json();
+    let flagged: Vec<String> = findings(&report)
+        .into_iter()
+        .map(|f| f.1)
+        .filter(|path| !path.starts_with("lib/tiny/"))
+        .collect();
+    assert_eq!(
+        flagged,
+        vec!["installer/lib/installer.ex"],
+        "{}",
+        run.stdout
+    );
+}
