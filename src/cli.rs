@@ -212,7 +212,12 @@ fn project_registry(cwd: &Path, mut registry: Registry) -> Result<Registry, User
     Ok(registry)
 }
 
-fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode, UserError> {
+/// The project a `check` is about, from its arguments: `(root, anchor, targets)`, where the
+/// anchor is the path the root was found from and every target exists inside the root.
+fn locate_project(
+    args: &CheckArgs,
+    cwd: &Path,
+) -> Result<(PathBuf, PathBuf, Vec<PathBuf>), UserError> {
     let targets: Vec<PathBuf> = args.paths.iter().map(|p| cwd.join(p)).collect();
     if let Some(missing) = args.paths.iter().zip(&targets).find(|(_, t)| !t.exists()) {
         return Err(UserError::Usage(format!(
@@ -246,6 +251,46 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
             root.display()
         )));
     }
+    Ok((root, anchor, targets))
+}
+
+/// The files to analyse: standard input under the anchor's name, or the walk of the targets.
+fn read_sources(
+    args: &CheckArgs,
+    config: &Config,
+    root: &Path,
+    anchor: &Path,
+    targets: &[PathBuf],
+) -> Result<(Box<dyn SourceSet>, Vec<Diagnostic>), UserError> {
+    Ok(match &args.stdin_filename {
+        Some(name) => {
+            let mut content = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut content)
+                .map_err(|source| UserError::Io {
+                    context: "cannot read standard input".into(),
+                    source,
+                })?;
+            let rel = relative(root, anchor).unwrap_or_else(|| name.replace('\\', "/"));
+            (
+                Box::new(MemorySources::new(vec![(rel, content)])),
+                Vec::new(),
+            )
+        }
+        None => {
+            let (disk, diagnostics) = DiskSources::discover(
+                root,
+                targets,
+                &glob_set(&config.exclude),
+                config.max_file_size,
+            );
+            (Box::new(disk), diagnostics)
+        }
+    })
+}
+
+fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode, UserError> {
+    let (root, anchor, targets) = locate_project(&args, cwd)?;
     // A broken rule file or configuration is reported, the run goes on without it (rule
     // file) or with the defaults (configuration), and the exit code is 2 whatever is found.
     let mut input_errors =
@@ -283,31 +328,7 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
         .build()
         .map_err(|e| UserError::Usage(format!("cannot start {threads} threads: {e}")))?;
 
-    let (sources, walk_diagnostics): (Box<dyn SourceSet>, _) = match &args.stdin_filename {
-        Some(name) => {
-            let mut content = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut content)
-                .map_err(|source| UserError::Io {
-                    context: "cannot read standard input".into(),
-                    source,
-                })?;
-            let rel = relative(&root, &anchor).unwrap_or_else(|| name.replace('\\', "/"));
-            (
-                Box::new(MemorySources::new(vec![(rel, content)])),
-                Vec::new(),
-            )
-        }
-        None => {
-            let (disk, diagnostics) = DiskSources::discover(
-                &root,
-                &targets,
-                &glob_set(&config.exclude),
-                config.max_file_size,
-            );
-            (Box::new(disk), diagnostics)
-        }
-    };
+    let (sources, walk_diagnostics) = read_sources(&args, &config, &root, &anchor, &targets)?;
     // Project-level rules judge the whole project, so they run only when it is all checked.
     let whole_project = args.stdin_filename.is_none()
         && targets
