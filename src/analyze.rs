@@ -6,7 +6,7 @@
 use crate::checks::{self, CallInterest, Check, FileContext, RawFinding};
 use crate::error::UserError;
 use crate::finding::{
-    Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, Span, fingerprint, normalize_line,
+    Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, fingerprint, normalize_line,
 };
 use crate::project::FileRole;
 use crate::query_rules::QueryRules;
@@ -15,35 +15,13 @@ use crate::selection::RuleSet;
 use crate::suppress::{self, Directive};
 use crate::syntax::calls::{Call, function_name};
 use crate::syntax::kinds::{Kind, kind};
+use crate::syntax::lines::LineIndex;
 use crate::syntax::local_call_name;
 use crate::syntax::outline::{DefKind, ModuleDoc, ModuleOutline};
-use std::cell::RefCell;
+use crate::syntax::parse::{language, parse};
 use std::collections::{HashMap, HashSet};
-use tree_sitter::{Language, Node, Parser, Tree};
+use tree_sitter::{Node, Tree};
 use xxhash_rust::xxh3::xxh3_64;
-
-pub fn language() -> Language {
-    tree_sitter_elixir::LANGUAGE.into()
-}
-
-thread_local! {
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
-
-/// Parse with this thread's parser (created on first use).
-pub fn parse(src: &str) -> Option<Tree> {
-    PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let parser = slot.get_or_insert_with(|| {
-            let mut parser = Parser::new();
-            parser
-                .set_language(&language())
-                .expect("tree-sitter-elixir matches the tree-sitter ABI");
-            parser
-        });
-        parser.parse(src, None)
-    })
-}
 
 /// How many leading bytes are inspected for NUL to call a file binary (as git does).
 const BINARY_SNIFF_BYTES: usize = 8000;
@@ -394,62 +372,4 @@ fn first_code_byte(root: Node) -> usize {
     root.named_children(&mut cursor)
         .find(|n| n.kind() != "comment")
         .map_or(usize::MAX, |n| n.start_byte())
-}
-
-/// Byte offset ↔ line/column conversions for one file.
-pub struct LineIndex<'s> {
-    starts: Vec<usize>,
-    pub lines: Vec<&'s str>,
-}
-
-impl<'s> LineIndex<'s> {
-    pub fn new(src: &'s str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        let lines = src
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .collect();
-        LineIndex { starts, lines }
-    }
-
-    /// Lines as an editor counts them (a trailing newline does not start a new line).
-    pub fn count(&self) -> usize {
-        match self.lines.last() {
-            Some(&"") => self.lines.len() - 1,
-            _ => self.lines.len(),
-        }
-    }
-
-    /// Byte offset where the 0-based `line` starts (the end of the text past the last line).
-    pub fn start_of(&self, line: usize) -> usize {
-        self.starts.get(line).copied().unwrap_or(usize::MAX)
-    }
-
-    /// 0-based line of a byte offset.
-    pub fn line_of(&self, byte: usize) -> usize {
-        self.starts
-            .partition_point(|&s| s <= byte)
-            .saturating_sub(1)
-    }
-
-    fn position(&self, src: &str, byte: usize) -> (u32, u32) {
-        let line = self.line_of(byte);
-        let start = self.starts[line];
-        let column = src.get(start..byte).map_or(0, |s| s.chars().count());
-        (line as u32 + 1, column as u32 + 1)
-    }
-
-    pub fn span(&self, src: &str, start: usize, end: usize) -> Span {
-        let (start_line, start_column) = self.position(src, start);
-        let (end_line, end_column) = self.position(src, end.max(start));
-        Span {
-            start_line,
-            start_column,
-            end_line,
-            end_column,
-            start_byte: start,
-            end_byte: end.max(start),
-        }
-    }
 }

@@ -194,7 +194,7 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
                 source,
             })?;
             let src = String::from_utf8_lossy(&src);
-            let tree = crate::analyze::parse(&src)
+            let tree = crate::syntax::parse::parse(&src)
                 .ok_or_else(|| UserError::Usage("the parser gave up on this file".into()))?;
             print(&docs::syntax_tree(tree.root_node(), &src))
         }

@@ -16,7 +16,7 @@ pub struct QueryRules {
 
 /// Check that `source` compiles and has the `@match` capture that marks what to report.
 pub fn validate(source: &str) -> Result<(), String> {
-    let query = Query::new(&crate::analyze::language(), source).map_err(|e| {
+    let query = Query::new(&crate::syntax::parse::language(), source).map_err(|e| {
         format!(
             "at query line {}, column {}: {}",
             e.row + 1,
@@ -39,7 +39,7 @@ pub struct QueryMatch {
 impl QueryRules {
     /// Compile the enabled query rules; `None` when there are none.
     pub fn compile(registry: &Registry, rules: &RuleSet) -> Result<Option<QueryRules>, UserError> {
-        let language = crate::analyze::language();
+        let language = crate::syntax::parse::language();
         let mut combined = String::new();
         let mut segments: Vec<(usize, usize)> = Vec::new(); // (start byte in combined, rule)
         for (index, rule) in registry.rules.iter().enumerate() {

@@ -4,12 +4,12 @@
 
 mod rdme;
 
-use crate::analyze::LineIndex;
 use crate::finding::{Finding, fingerprint, normalize_line};
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::source::SourceSet;
+use crate::syntax::lines::LineIndex;
 
 pub trait ProjectCheck: Sync + Send {
     /// The rule ids this check reports.

@@ -18,7 +18,7 @@ pub enum Kind {
 
 /// Indexed by kind id. Several ids may share a name (aliases); each maps by its name.
 static KINDS: LazyLock<Vec<Kind>> = LazyLock::new(|| {
-    let language: tree_sitter::Language = tree_sitter_elixir::LANGUAGE.into();
+    let language = super::parse::language();
     (0..language.node_kind_count())
         .map(|id| match language.node_kind_for_id(id as u16) {
             Some("call") => Kind::Call,

@@ -2,7 +2,9 @@
 
 pub mod calls;
 pub mod kinds;
+pub mod lines;
 pub mod outline;
+pub mod parse;
 pub mod semantic;
 
 use kinds::{Kind, kind};
