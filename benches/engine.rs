@@ -10,7 +10,8 @@
 //! target/release/deps/engine-<hash> <DIR>` (and `ONLY=engine`); the difference of the two
 //! totals is the engine's own cost.
 
-use doctrine::analyze::{Analyzer, parse};
+use doctrine::analyze::Analyzer;
+use doctrine::syntax::parse::parse;
 use doctrine::project::ProjectModel;
 use doctrine::registry::Registry;
 use doctrine::selection::RuleSet;

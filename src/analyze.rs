@@ -13,6 +13,7 @@ use crate::query_rules::QueryRules;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::suppress::{self, Directive};
+use crate::syntax::behaviours::BehaviourFact;
 use crate::syntax::calls::{Call, function_name};
 use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
@@ -136,7 +137,17 @@ impl<'a> Analyzer<'a> {
         let lines = LineIndex::new(src);
         let mut walk = Walk {
             cx: FileContext::new(src, path, role, self.registry, self.rules),
-            active: self.checks.iter().map(|c| c.applies_to(role)).collect(),
+            active: self
+                .checks
+                .iter()
+                .map(|c| {
+                    c.rules().iter().any(|id| {
+                        self.registry
+                            .position(id)
+                            .is_some_and(|i| self.rules.judges(i, role))
+                    })
+                })
+                .collect(),
             directives: Vec::new(),
             metrics: Metrics {
                 files: 1,
@@ -146,6 +157,7 @@ impl<'a> Analyzer<'a> {
             first_syntax_error: None,
             first_code_byte: first_code_byte(tree.root_node()),
             check_errors: tree.root_node().has_error(),
+            behaviours: Vec::new(),
         };
         self.walk(&tree, &mut walk, &lines);
 
@@ -154,12 +166,13 @@ impl<'a> Analyzer<'a> {
             mut directives,
             mut metrics,
             first_syntax_error,
+            behaviours,
             ..
         } = walk;
         let mut raw = cx.findings;
         if let Some(queries) = &self.queries {
             for m in queries.run(tree.root_node(), src) {
-                if self.rules.applies(m.rule, path) {
+                if self.rules.applies(m.rule, path, role) {
                     let def = &self.registry.rules[m.rule].def;
                     raw.push(RawFinding {
                         rule: m.rule,
@@ -167,6 +180,7 @@ impl<'a> Analyzer<'a> {
                         end_byte: m.end_byte,
                         message: def.message.clone().unwrap_or_else(|| def.summary.clone()),
                         module: None,
+                        unless_callback: None,
                     });
                 }
             }
@@ -182,11 +196,18 @@ impl<'a> Analyzer<'a> {
                 ),
             ));
         }
-        let kept = suppress::apply(raw, &mut directives, self.registry, self.rules, path, |b| {
-            lines.line_of(b)
-        });
+        let kept = suppress::apply(
+            raw,
+            &mut directives,
+            self.registry,
+            self.rules,
+            path,
+            role,
+            |b| lines.line_of(b),
+        );
         report.findings = self.place(kept, path, src, &lines);
         report.metrics = metrics;
+        report.behaviours = behaviours;
         report
     }
 
@@ -258,10 +279,16 @@ impl<'a> Analyzer<'a> {
             _ => {}
         }
         if class == Kind::Call
-            && walk.cx.role == FileRole::Lib
-            && local_call_name(node, src) == Some("defmodule")
+            && (walk.cx.role == FileRole::Lib || !self.module_checks.is_empty())
+            && matches!(
+                local_call_name(node, src),
+                Some("defmodule" | "defprotocol")
+            )
         {
-            self.module(node, walk);
+            // An error anywhere in an enclosing module (not merely elsewhere in the file)
+            // may have swallowed this module's attributes.
+            let in_error = ancestors.iter().skip(1).any(|a| a.has_error());
+            self.module(node, in_error, walk);
         }
         // ERROR nodes have a kind id (`u16::MAX`) outside the language's kind table.
         let subscribers = self.by_kind.get(node.kind_id() as usize);
@@ -272,28 +299,27 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// Outline a lib module once: its counts feed the metrics, and module checks read it.
-    fn module(&self, defmodule: Node, walk: &mut Walk) {
+    /// Outline a module once: a lib module's counts feed the metrics, the behaviours it
+    /// defines become project facts, and module checks read it.
+    fn module(&self, definition: Node, in_error: bool, walk: &mut Walk) {
         let Some(name) = walk.cx.semantic.current_module().map(str::to_string) else {
             return;
         };
-        let Some(outline) = ModuleOutline::build(defmodule, name, walk.cx.src) else {
+        let semantic = &walk.cx.semantic;
+        let src = walk.cx.src;
+        let resolve = |node: Node| semantic.resolve_module(node, src);
+        let Some(mut outline) = ModuleOutline::build(definition, name, src, &resolve) else {
             return;
         };
-        let m = &mut walk.metrics;
-        m.modules += 1;
-        m.modules_with_moduledoc += u64::from(outline.doc != ModuleDoc::Missing);
-        for f in outline
-            .functions
-            .iter()
-            .filter(|f| !f.is_callback && !f.is_hidden_by_name())
-        {
-            m.public_functions += 1;
-            m.documented_functions += u64::from(f.has_doc || outline.doc == ModuleDoc::Hidden);
-            if f.kind == DefKind::Def {
-                m.spec_candidates += 1;
-                m.specced_functions += u64::from(f.has_spec);
-            }
+        outline.has_syntax_error |= in_error;
+        if !outline.defined_callbacks.is_empty() {
+            walk.behaviours.push(BehaviourFact {
+                module: outline.name.clone(),
+                callbacks: outline.defined_callbacks.clone(),
+            });
+        }
+        if walk.cx.role == FileRole::Lib {
+            add_documentation_metrics(&mut walk.metrics, &outline);
         }
         for &i in &self.module_checks {
             if walk.active[i] {
@@ -320,6 +346,7 @@ impl<'a> Analyzer<'a> {
                     message: r.message,
                     enforcement: self.rules.enforcement(r.rule),
                     fingerprint: String::new(),
+                    unless_callback: r.unless_callback,
                 };
                 (finding, r.module)
             })
@@ -365,6 +392,7 @@ struct Walk<'a> {
     first_syntax_error: Option<u32>,
     first_code_byte: usize,
     check_errors: bool,
+    behaviours: Vec<BehaviourFact>,
 }
 
 fn first_code_byte(root: Node) -> usize {
@@ -372,4 +400,22 @@ fn first_code_byte(root: Node) -> usize {
     root.named_children(&mut cursor)
         .find(|n| n.kind() != "comment")
         .map_or(usize::MAX, |n| n.start_byte())
+}
+
+/// The documentation counts of a lib module, inputs of the health score.
+fn add_documentation_metrics(m: &mut Metrics, outline: &ModuleOutline) {
+    m.modules += 1;
+    m.modules_with_moduledoc += u64::from(outline.doc != ModuleDoc::Missing);
+    for f in outline
+        .functions
+        .iter()
+        .filter(|f| !f.is_callback && !f.is_hidden_by_name())
+    {
+        m.public_functions += 1;
+        m.documented_functions += u64::from(f.has_doc || outline.doc == ModuleDoc::Hidden);
+        if f.kind == DefKind::Def {
+            m.spec_candidates += 1;
+            m.specced_functions += u64::from(f.has_spec);
+        }
+    }
 }

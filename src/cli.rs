@@ -39,7 +39,7 @@ enum Command {
     },
     /// Show a rule's rationale and examples.
     Explain {
-        /// Rule id (`ZERO001`) or name (`unsafe-atom-creation`).
+        /// Rule id (`ZERO001`), name (`unsafe-atom-creation`) or pillar code (`ZERO`).
         rule: String,
     },
     /// Write a commented default `.doctrine.toml` in the project root.
@@ -144,10 +144,17 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
         }
         Command::Explain { rule } => {
             let registry = project_registry(&cwd, registry)?;
-            let found = registry.find(&rule).ok_or_else(|| {
-                UserError::Usage(format!("no rule `{rule}` (see `doctrine rules`)"))
-            })?;
-            print(&docs::explain(&registry, found))
+            if let Some(found) = registry.find(&rule) {
+                return print(&docs::explain(&registry, found));
+            }
+            let pillar = registry
+                .pillars
+                .iter()
+                .find(|p| p.code.eq_ignore_ascii_case(&rule))
+                .ok_or_else(|| {
+                    UserError::Usage(format!("no rule or pillar `{rule}` (see `doctrine rules`)"))
+                })?;
+            print(&docs::explain_pillar(&registry, pillar))
         }
         Command::Init { force } => {
             let root = find_root(&cwd).unwrap_or(cwd);
@@ -310,7 +317,7 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
         )));
     }
     let config = Config::load(&config_path, &config_display, &registry).unwrap_or_else(|e| {
-        input_errors.push(e);
+        input_errors.extend(e);
         Config::default()
     });
     let input_diagnostics: Vec<Diagnostic> =
@@ -335,6 +342,10 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
             .iter()
             .all(|t| std::path::absolute(t).is_ok_and(|t| t == root));
     let project = ProjectModel::discover(&root);
+    // A partial run still needs the facts only the whole project has (its behaviours).
+    let context = (!whole_project).then(|| {
+        DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
+    });
     let mut report = pool.install(|| {
         engine::run(
             &analyzer,
@@ -343,6 +354,7 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
             whole_project,
             &registry,
             &rules,
+            context.as_ref().map(|c| c as &dyn SourceSet),
         )
     });
     report.diagnostics.extend(walk_diagnostics);

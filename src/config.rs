@@ -1,82 +1,25 @@
-//! `.doctrine.toml`: enforcement per pillar and per rule, file excludes, rule options.
-//! Unknown keys, pillars and rule ids are errors that point at the file and line.
+//! `.doctrine.toml`: enforcement per pillar and per rule, rule options, file excludes, output
+//! limits. The file is validated as a whole: every unknown key, pillar, rule id, role or bad
+//! value is an error pointing at its line, and all of them are reported at once.
 
 use crate::error::UserError;
 use crate::finding::Enforcement;
+use crate::project::{FileRole, RoleSet};
 use crate::registry::Registry;
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 pub const CONFIG_FILE: &str = ".doctrine.toml";
 
 /// Files larger than this are reported and skipped: generated blobs, not source.
 const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    pillars: BTreeMap<Spanned<String>, Spanned<String>>,
-    #[serde(default)]
-    rules: BTreeMap<Spanned<String>, Spanned<RawRuleSetting>>,
-    #[serde(default)]
-    files: RawFiles,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFiles {
-    #[serde(default)]
-    exclude: Vec<Spanned<String>>,
-    max_file_size: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRuleTable {
-    enforcement: Option<Spanned<String>>,
-    #[serde(default)]
-    exclude: Vec<Spanned<String>>,
-    #[serde(default)]
-    exempt_modules: Vec<Spanned<String>>,
-}
-
-/// `ID = "advisory"` or `[rules.ID]` with options. Deserialized in the same pass as the rest
-/// of the file, so an error inside the table points at its own key.
-#[derive(Debug)]
-enum RawRuleSetting {
-    Enforcement(String),
-    Table(RawRuleTable),
-}
-
-impl<'de> Deserialize<'de> for RawRuleSetting {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RawRuleSetting;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an enforcement string or a table of rule options")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawRuleSetting::Enforcement(v.to_string()))
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<Self::Value, A::Error> {
-                RawRuleTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(RawRuleSetting::Table)
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
+/// GitHub shows 10 error and 10 warning annotations per step; more than this is noise.
+pub const DEFAULT_MAX_ANNOTATIONS: usize = 50;
 
 /// A rule's settings beyond its enforcement.
 #[derive(Debug, Default, Clone)]
@@ -84,8 +27,13 @@ pub struct RuleOptions {
     pub enforcement: Option<Enforcement>,
     /// Path globs (relative to the project root) where the rule does not apply.
     pub exclude: Vec<String>,
-    /// Module-name globs (`*.Generated.*`, `MyAppWeb.*`) whose code the rule does not judge.
-    pub exempt_modules: Vec<String>,
+    /// Module-name globs (`*.Generated.*`, `MyAppWeb.*`) the rule does not judge, replacing
+    /// the rule's default list.
+    pub exempt_modules: Option<Vec<String>>,
+    /// Module-name globs added to the rule's (default or configured) list.
+    pub extend_exempt_modules: Vec<String>,
+    /// The file roles the rule judges, replacing its default roles.
+    pub roles: Option<RoleSet>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +42,7 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleOptions>,
     pub exclude: Vec<String>,
     pub max_file_size: u64,
+    pub max_annotations: usize,
 }
 
 impl Default for Config {
@@ -103,100 +52,317 @@ impl Default for Config {
             rules: BTreeMap::new(),
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_annotations: DEFAULT_MAX_ANNOTATIONS,
         }
+    }
+}
+
+type Table<'i> = DeTable<'i>;
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// Collects the errors of one file, each pointing at a span of it.
+struct Errors<'a> {
+    display: &'a str,
+    src: &'a str,
+    found: Vec<UserError>,
+}
+
+impl Errors<'_> {
+    fn at(&mut self, span: Range<usize>, message: String, help: Option<String>) {
+        self.found.push(UserError::in_file(
+            self.display,
+            self.src,
+            Some(span),
+            message,
+            help,
+        ));
     }
 }
 
 impl Config {
     /// Read and validate `path` against the rules the registry knows. A missing file is the
     /// default configuration.
-    pub fn load(path: &Path, display: &str, registry: &Registry) -> Result<Config, UserError> {
+    pub fn load(path: &Path, display: &str, registry: &Registry) -> Result<Config, Vec<UserError>> {
         match std::fs::read_to_string(path) {
             Ok(src) => Config::parse(&src, display, registry),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(source) => Err(UserError::Io {
+            Err(source) => Err(vec![UserError::Io {
                 context: format!("cannot read {display}"),
                 source,
-            }),
+            }]),
         }
     }
 
-    pub fn parse(src: &str, display: &str, registry: &Registry) -> Result<Config, UserError> {
-        let error =
-            |span: Option<std::ops::Range<usize>>, message: String, help: Option<String>| {
-                UserError::in_file(display, src, span, message, help)
-            };
-        let raw: RawConfig = toml::from_str(src)
-            .map_err(|e| error(e.span(), e.message().trim().to_string(), None))?;
+    /// Parse and validate; `Err` holds every problem found, in file order.
+    pub fn parse(src: &str, display: &str, registry: &Registry) -> Result<Config, Vec<UserError>> {
+        let mut errors = Errors {
+            display,
+            src,
+            found: Vec::new(),
+        };
+        let document = match DeTable::parse(src) {
+            Ok(document) => document.into_inner(),
+            Err(e) => {
+                errors.found.push(UserError::in_file(
+                    display,
+                    src,
+                    e.span(),
+                    e.message().trim().to_string(),
+                    None,
+                ));
+                return Err(errors.found);
+            }
+        };
         let mut config = Config::default();
-
-        for (code, value) in &raw.pillars {
-            if registry.pillar(code.get_ref()).is_none() {
-                let known: Vec<&str> = registry.pillars.iter().map(|p| p.code.as_str()).collect();
-                return Err(error(
-                    Some(code.span()),
-                    format!("unknown pillar `{}`", code.get_ref()),
-                    Some(format!("known pillars: {}", known.join(", "))),
-                ));
-            }
-            let enforcement = parse_enforcement(value.get_ref())
-                .ok_or_else(|| error(Some(value.span()), bad_enforcement(value.get_ref()), None))?;
-            config.pillars.insert(code.get_ref().clone(), enforcement);
-        }
-
-        for (id, value) in &raw.rules {
-            if registry.get(id.get_ref()).is_none() {
-                return Err(error(
-                    Some(id.span()),
-                    format!("unknown rule id `{}`", id.get_ref()),
-                    Some("`doctrine rules` lists every rule id".to_string()),
-                ));
-            }
-            let enforcement_at = |text: &str, span| {
-                parse_enforcement(text)
-                    .ok_or_else(|| error(Some(span), bad_enforcement(text), None))
-            };
-            let options = match value.get_ref() {
-                RawRuleSetting::Enforcement(text) => RuleOptions {
-                    enforcement: Some(enforcement_at(text, value.span())?),
-                    ..RuleOptions::default()
-                },
-                RawRuleSetting::Table(table) => {
-                    let enforcement = match &table.enforcement {
-                        Some(e) => Some(enforcement_at(e.get_ref(), e.span())?),
-                        None => None,
-                    };
-                    let globs = |list: &[Spanned<String>]| {
-                        list.iter()
-                            .map(|glob| {
-                                Glob::new(glob.get_ref())
-                                    .map(|_| glob.get_ref().clone())
-                                    .map_err(|e| {
-                                        error(Some(glob.span()), format!("invalid glob: {e}"), None)
-                                    })
-                            })
-                            .collect::<Result<Vec<String>, UserError>>()
-                    };
-                    RuleOptions {
-                        enforcement,
-                        exclude: globs(&table.exclude)?,
-                        exempt_modules: globs(&table.exempt_modules)?,
+        for (key, value) in &document {
+            match key.get_ref().as_ref() {
+                "pillars" => {
+                    if let Some(table) = table(value, "pillars", &mut errors) {
+                        config.read_pillars(table, registry, &mut errors);
                     }
                 }
-            };
-            config.rules.insert(id.get_ref().clone(), options);
+                "rules" => {
+                    if let Some(table) = table(value, "rules", &mut errors) {
+                        config.read_rules(table, registry, &mut errors);
+                    }
+                }
+                "files" => {
+                    if let Some(table) = table(value, "files", &mut errors) {
+                        config.read_files(table, &mut errors);
+                    }
+                }
+                "output" => {
+                    if let Some(table) = table(value, "output", &mut errors) {
+                        config.read_output(table, &mut errors);
+                    }
+                }
+                other => errors.at(
+                    key.span(),
+                    format!("unknown section `{other}`"),
+                    Some("known sections: pillars, rules, files, output".into()),
+                ),
+            }
         }
-
-        for glob in &raw.files.exclude {
-            Glob::new(glob.get_ref())
-                .map_err(|e| error(Some(glob.span()), format!("invalid glob: {e}"), None))?;
-            config.exclude.push(glob.get_ref().clone());
+        if errors.found.is_empty() {
+            Ok(config)
+        } else {
+            errors.found.sort_by_key(error_offset);
+            Err(errors.found)
         }
-        if let Some(size) = raw.files.max_file_size {
-            config.max_file_size = size;
-        }
-        Ok(config)
     }
+
+    fn read_pillars(&mut self, table: &Table, registry: &Registry, errors: &mut Errors) {
+        for (code, value) in table {
+            let Some(pillar) = registry
+                .pillars
+                .iter()
+                .find(|p| p.code.eq_ignore_ascii_case(code.get_ref()))
+            else {
+                let known: Vec<&str> = registry.pillars.iter().map(|p| p.code.as_str()).collect();
+                errors.at(
+                    code.span(),
+                    format!("unknown pillar `{}`", code.get_ref()),
+                    Some(format!("known pillars: {}", known.join(", "))),
+                );
+                continue;
+            };
+            if let Some(enforcement) = enforcement(value, errors) {
+                self.pillars.insert(pillar.code.clone(), enforcement);
+            }
+        }
+    }
+
+    fn read_rules(&mut self, table: &Table, registry: &Registry, errors: &mut Errors) {
+        for (id, value) in table {
+            let Some(rule) = registry.find_id(id.get_ref()) else {
+                errors.at(
+                    id.span(),
+                    format!("unknown rule id `{}`", id.get_ref()),
+                    Some("`doctrine rules` lists every rule id".to_string()),
+                );
+                continue;
+            };
+            let options = match value.get_ref() {
+                DeValue::String(_) => RuleOptions {
+                    enforcement: enforcement(value, errors),
+                    ..RuleOptions::default()
+                },
+                DeValue::Table(options) => read_rule_options(options, errors),
+                _ => {
+                    errors.at(
+                        value.span(),
+                        format!(
+                            "`{}` must be an enforcement string or a table of rule options",
+                            id.get_ref()
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+            };
+            self.rules.insert(rule.def.id.clone(), options);
+        }
+    }
+
+    fn read_files(&mut self, table: &Table, errors: &mut Errors) {
+        for (key, value) in table {
+            match key.get_ref().as_ref() {
+                "exclude" => self.exclude = globs(value, errors),
+                "max_file_size" => {
+                    if let Some(size) = positive_integer(value, errors) {
+                        self.max_file_size = size;
+                    }
+                }
+                other => unknown_key(key, other, "files", &["exclude", "max_file_size"], errors),
+            }
+        }
+    }
+
+    fn read_output(&mut self, table: &Table, errors: &mut Errors) {
+        for (key, value) in table {
+            match key.get_ref().as_ref() {
+                "max_annotations" => {
+                    if let Some(count) = positive_integer(value, errors) {
+                        self.max_annotations = usize::try_from(count).unwrap_or(usize::MAX);
+                    }
+                }
+                other => unknown_key(key, other, "output", &["max_annotations"], errors),
+            }
+        }
+    }
+}
+
+fn read_rule_options(table: &Table, errors: &mut Errors) -> RuleOptions {
+    let mut options = RuleOptions::default();
+    for (key, value) in table {
+        match key.get_ref().as_ref() {
+            "enforcement" => options.enforcement = enforcement(value, errors),
+            "exclude" => options.exclude = globs(value, errors),
+            "exempt_modules" => options.exempt_modules = Some(globs(value, errors)),
+            "extend_exempt_modules" => options.extend_exempt_modules = globs(value, errors),
+            "roles" => options.roles = roles(value, errors),
+            other => unknown_key(
+                key,
+                other,
+                "rule",
+                &[
+                    "enforcement",
+                    "exclude",
+                    "exempt_modules",
+                    "extend_exempt_modules",
+                    "roles",
+                ],
+                errors,
+            ),
+        }
+    }
+    options
+}
+
+fn error_offset(e: &UserError) -> usize {
+    match e {
+        UserError::InFile(file) => file.offset(),
+        _ => 0,
+    }
+}
+
+fn unknown_key(
+    key: &Spanned<std::borrow::Cow<str>>,
+    name: &str,
+    section: &str,
+    known: &[&str],
+    errors: &mut Errors,
+) {
+    errors.at(
+        key.span(),
+        format!("unknown {section} option `{name}`"),
+        Some(format!("known options: {}", known.join(", "))),
+    );
+}
+
+fn table<'t, 'i>(value: &'t Value<'i>, name: &str, errors: &mut Errors) -> Option<&'t Table<'i>> {
+    match value.get_ref() {
+        DeValue::Table(table) => Some(table),
+        _ => {
+            errors.at(value.span(), format!("`{name}` must be a table"), None);
+            None
+        }
+    }
+}
+
+fn string<'t>(value: &'t Value, what: &str, errors: &mut Errors) -> Option<&'t str> {
+    let text = value.get_ref().as_str();
+    if text.is_none() {
+        errors.at(value.span(), format!("expected {what} (a string)"), None);
+    }
+    text
+}
+
+fn enforcement(value: &Value, errors: &mut Errors) -> Option<Enforcement> {
+    let text = string(value, "an enforcement", errors)?;
+    let parsed = parse_enforcement(text);
+    if parsed.is_none() {
+        errors.at(value.span(), bad_enforcement(text), None);
+    }
+    parsed
+}
+
+fn positive_integer(value: &Value, errors: &mut Errors) -> Option<u64> {
+    let parsed = value
+        .get_ref()
+        .as_integer()
+        .and_then(|i| u64::from_str_radix(i.as_str(), i.radix()).ok());
+    if parsed.is_none() {
+        errors.at(value.span(), "expected a non-negative integer".into(), None);
+    }
+    parsed
+}
+
+/// The strings of an array, each with its span.
+fn strings<'t>(value: &'t Value, errors: &mut Errors) -> Vec<(&'t str, Range<usize>)> {
+    let DeValue::Array(items) = value.get_ref() else {
+        errors.at(value.span(), "expected an array of strings".into(), None);
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| string(item, "a string", errors).map(|s| (s, item.span())))
+        .collect()
+}
+
+fn globs(value: &Value, errors: &mut Errors) -> Vec<String> {
+    strings(value, errors)
+        .into_iter()
+        .filter_map(|(glob, span)| match Glob::new(glob) {
+            Ok(_) => Some(glob.to_string()),
+            Err(e) => {
+                errors.at(span, format!("invalid glob: {e}"), None);
+                None
+            }
+        })
+        .collect()
+}
+
+fn roles(value: &Value, errors: &mut Errors) -> Option<RoleSet> {
+    let mut roles = Vec::new();
+    let mut valid = true;
+    for (name, span) in strings(value, errors) {
+        match FileRole::parse_selector(name) {
+            Some(found) => roles.extend(found),
+            None => {
+                valid = false;
+                errors.at(
+                    span,
+                    format!("unknown file role `{name}`"),
+                    Some(format!(
+                        "known roles: {}, or `config` for both config roles",
+                        FileRole::ALL.map(FileRole::name).join(", ")
+                    )),
+                );
+            }
+        }
+    }
+    valid.then(|| RoleSet::of(roles))
 }
 
 fn parse_enforcement(s: &str) -> Option<Enforcement> {
@@ -245,7 +411,8 @@ pub fn default_file(registry: &Registry) -> String {
          # [rules.ZERO001]\n\
          # enforcement = \"blocking\"\n\
          # exclude = [\"lib/my_app/generated/**\"]   # paths where this rule does not apply\n\
-         # exempt_modules = [\"*.Schemas.*\"]        # modules (globs) this rule does not judge\n\n\
+         # roles = [\"lib\", \"test\"]                # the file roles it judges (see `doctrine explain`)\n\
+         # extend_exempt_modules = [\"*.Schemas.*\"] # modules (globs) it does not judge, added to its defaults\n\n\
          [files]\n\
          # Paths (globs, relative to this file) never scanned, in addition to .gitignore,\n\
          # _build/, deps/, .elixir_ls/ and node_modules/.\n\
@@ -253,6 +420,11 @@ pub fn default_file(registry: &Registry) -> String {
          # Files larger than this many bytes are reported and skipped.\n",
     );
     out.push_str(&format!("# max_file_size = {DEFAULT_MAX_FILE_SIZE}\n"));
+    out.push_str(&format!(
+        "\n[output]\n\
+         # At most this many `--format github` annotations, the most important first.\n\
+         # max_annotations = {DEFAULT_MAX_ANNOTATIONS}\n"
+    ));
     out
 }
 
@@ -260,72 +432,88 @@ pub fn default_file(registry: &Registry) -> String {
 mod tests {
     use super::*;
 
-    fn parse(src: &str) -> Result<Config, UserError> {
+    fn parse(src: &str) -> Result<Config, Vec<UserError>> {
         Config::parse(src, ".doctrine.toml", &Registry::builtin())
     }
 
+    fn first_error(src: &str) -> String {
+        parse(src).unwrap_err()[0].plain()
+    }
+
     #[test]
-    fn accepts_pillars_rules_and_files() {
+    fn accepts_pillars_rules_files_and_output() {
         let config = parse(
             "[pillars]\nDOCS = \"advisory\"\n[rules]\nZERO002 = \"off\"\n\
-             [rules.ZERO001]\nexclude = [\"lib/gen/**\"]\n[files]\nexclude = [\"lib/old/**\"]\n",
+             [rules.ZERO001]\nexclude = [\"lib/gen/**\"]\nroles = [\"lib\", \"config\"]\n\
+             [files]\nexclude = [\"lib/old/**\"]\n[output]\nmax_annotations = 20\n",
         )
         .unwrap();
         assert_eq!(config.pillars["DOCS"], Enforcement::Advisory);
         assert_eq!(config.rules["ZERO002"].enforcement, Some(Enforcement::Off));
         assert_eq!(config.rules["ZERO001"].exclude, vec!["lib/gen/**"]);
+        let roles = config.rules["ZERO001"].roles.unwrap();
+        assert!(roles.contains(FileRole::ConfigProd) && !roles.contains(FileRole::Test));
         assert_eq!(config.exclude, vec!["lib/old/**"]);
-        let config = parse("[rules.DOCS003]\nexempt_modules = [\"*.Schemas.*\"]\n").unwrap();
-        assert_eq!(config.rules["DOCS003"].exempt_modules, vec!["*.Schemas.*"]);
+        assert_eq!(config.max_annotations, 20);
+        let config = parse(
+            "[rules.DOCS003]\nexempt_modules = [\"*.Schemas.*\"]\nextend_exempt_modules = [\"X\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.rules["DOCS003"].exempt_modules,
+            Some(vec!["*.Schemas.*".to_string()])
+        );
+        assert_eq!(config.rules["DOCS003"].extend_exempt_modules, vec!["X"]);
         assert!(
-            parse("[rules.DOCS003]\nexempt_modules = [\"a[\"]\n")
-                .unwrap_err()
-                .plain()
+            first_error("[rules.DOCS003]\nexempt_modules = [\"a[\"]\n")
                 .starts_with(".doctrine.toml:2:")
         );
     }
 
     #[test]
-    fn unknown_rule_id_points_at_its_line() {
-        let err = parse("[rules]\n\nZERO999 = \"off\"\n").unwrap_err();
+    fn pillar_codes_and_rule_ids_are_case_insensitive() {
+        let config = parse("[pillars]\ndocs = \"off\"\n[rules]\nzero001 = \"advisory\"\n").unwrap();
+        assert_eq!(config.pillars["DOCS"], Enforcement::Off);
         assert_eq!(
-            err.plain(),
+            config.rules["ZERO001"].enforcement,
+            Some(Enforcement::Advisory)
+        );
+    }
+
+    #[test]
+    fn unknown_rule_id_points_at_its_line() {
+        assert_eq!(
+            first_error("[rules]\n\nZERO999 = \"off\"\n"),
             ".doctrine.toml:3:1: unknown rule id `ZERO999` (`doctrine rules` lists every rule id)"
         );
     }
 
     #[test]
-    fn unknown_keys_and_values_are_errors() {
-        assert!(
-            parse("[pillar]\nZERO = \"off\"\n")
-                .unwrap_err()
-                .plain()
-                .contains(":1:")
-        );
-        assert!(
-            parse("[pillars]\nNOPE = \"off\"\n")
-                .unwrap_err()
-                .plain()
-                .contains("unknown pillar `NOPE`")
-        );
-        assert!(
-            parse("[pillars]\nZERO = \"sometimes\"\n")
-                .unwrap_err()
-                .plain()
-                .contains("unknown enforcement")
-        );
-        assert!(
-            parse("[rules.ZERO001]\nseverity = \"high\"\n")
-                .unwrap_err()
-                .plain()
-                .contains("severity")
-        );
-        assert!(
-            parse("[files]\nexclude = [\"a/[\"]\n")
-                .unwrap_err()
-                .plain()
-                .contains("invalid glob")
-        );
+    fn every_error_is_reported_once_in_file_order() {
+        let errors = parse(
+            "[pillars]\nNOPE = \"off\"\nZERO = \"sometimes\"\n[rules]\nZERO999 = \"off\"\n\
+             [rules.ZERO001]\nseverity = \"high\"\nroles = [\"lib\", \"tests\"]\n\
+             [files]\nexclude = [\"a/[\"]\nmax_file_size = \"big\"\n[pillar]\n",
+        )
+        .unwrap_err();
+        let lines: Vec<String> = errors.iter().map(UserError::plain).collect();
+        let expected = [
+            (":2:", "unknown pillar `NOPE`"),
+            (":3:", "unknown enforcement"),
+            (":5:", "unknown rule id `ZERO999`"),
+            (":7:", "unknown rule option `severity`"),
+            (":8:", "unknown file role `tests`"),
+            (":10:", "invalid glob"),
+            (":11:", "non-negative integer"),
+            (":12:", "unknown section `pillar`"),
+        ];
+        assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+        for (line, (at, mentions)) in lines.iter().zip(expected) {
+            assert!(
+                line.contains(at) && line.contains(mentions),
+                "{line} !~ {at} {mentions}"
+            );
+        }
         assert!(parse("not toml at all").is_err());
     }
 }

@@ -1,24 +1,35 @@
 //! Rule documentation generated from the rule definitions: the `rules` table, `explain`, the
 //! Markdown reference in docs/RULES.md, and the syntax-tree dump for query authors.
 
-use crate::registry::{Registry, Rule};
+use crate::project::{FileRole, RoleSet};
+use crate::registry::{Pillar, Registry, Rule};
 use serde_json::json;
 use std::fmt::Write;
 use tree_sitter::Node;
 
+/// What a rule judges by default: `project`, `every file` or its role names.
+pub fn scope(rule: &Rule) -> String {
+    if rule.def.project {
+        "project".into()
+    } else {
+        rule.default_roles.describe()
+    }
+}
+
 pub fn rules_table(registry: &Registry) -> String {
     let mut out = format!(
-        "{:<11} {:<34} {:<8} {}\n",
-        "ID", "NAME", "PILLAR", "DEFAULT"
+        "{:<11} {:<34} {:<8} {:<9} {}\n",
+        "ID", "NAME", "PILLAR", "DEFAULT", "JUDGES"
     );
     for rule in &registry.rules {
         let _ = writeln!(
             out,
-            "{:<11} {:<34} {:<8} {}{}",
+            "{:<11} {:<34} {:<8} {:<9} {}{}",
             rule.def.id,
             rule.def.name,
             rule.def.pillar,
             rule.default_enforcement.as_str(),
+            scope(rule),
             rule.user_file
                 .as_ref()
                 .map(|f| format!("  ({f})"))
@@ -38,6 +49,9 @@ pub fn rules_json(registry: &Registry) -> String {
                 "name": r.def.name,
                 "pillar": r.def.pillar,
                 "default_enforcement": r.default_enforcement,
+                "project": r.def.project,
+                "roles": r.default_roles.roles().map(|role| role.name()).collect::<Vec<_>>(),
+                "exempt_modules": r.def.exempt_modules,
                 "summary": r.def.summary,
                 "security_severity": r.def.security_severity,
                 "source": r.user_file,
@@ -55,14 +69,70 @@ pub fn explain(registry: &Registry, rule: &Rule) -> String {
         .pillar(&def.pillar)
         .map_or(def.pillar.clone(), |p| format!("{} — {}", p.code, p.name));
     let mut out = format!(
-        "{} {}\n\nPillar: {pillar}\nDefault: {}\n\n{}\n\n{}\n",
+        "{} {}\n\nPillar: {pillar}\nDefault: {}\n{}\n{}\n\n{}\n",
         def.id,
         def.name,
         rule.default_enforcement.as_str(),
+        judges_line(rule),
         def.summary,
         def.rationale.trim_end()
     );
     write_examples(&mut out, rule, "Flagged", "Not flagged");
+    out
+}
+
+/// `Judges: lib code (…)` plus the default module exemptions, for `explain` and the docs.
+fn judges_line(rule: &Rule) -> String {
+    let mut line = if rule.def.project {
+        "Judges: the project as a whole".to_string()
+    } else if rule.default_roles == RoleSet::ALL {
+        "Judges: every file".to_string()
+    } else {
+        let roles: Vec<&str> = rule
+            .default_roles
+            .roles()
+            .map(FileRole::description)
+            .collect();
+        format!("Judges: {} (change with `roles = [...]`)", roles.join("; "))
+    };
+    if !rule.def.exempt_modules.is_empty() {
+        let _ = write!(
+            line,
+            "\nExempt modules: {} (change with `exempt_modules` / `extend_exempt_modules`)",
+            rule.def.exempt_modules.join(", ")
+        );
+    }
+    line
+}
+
+/// `explain ZERO`: the pillar, its default and its rules.
+pub fn explain_pillar(registry: &Registry, pillar: &Pillar) -> String {
+    let mut out = format!(
+        "{} — {}\n\nDefault: {}\n\n{}\n\nRules:\n",
+        pillar.code,
+        pillar.name,
+        pillar.enforcement.as_str(),
+        pillar.summary
+    );
+    let rules: Vec<&Rule> = registry
+        .rules
+        .iter()
+        .filter(|r| r.def.pillar == pillar.code)
+        .collect();
+    if rules.is_empty() {
+        out.push_str("  (none implemented yet)\n");
+    }
+    for rule in rules {
+        let _ = writeln!(
+            out,
+            "  {:<11} {:<34} {:<9} {}",
+            rule.def.id,
+            rule.def.name,
+            rule.default_enforcement.as_str(),
+            rule.def.summary
+        );
+    }
+    out.push_str("\n`doctrine explain <ID>` shows a rule's rationale and examples.\n");
     out
 }
 
@@ -105,7 +175,7 @@ pub fn rules_markdown(registry: &Registry) -> String {
             let def = &rule.def;
             let _ = write!(
                 out,
-                "\n### {} `{}`\n\nDefault: **{}**{}. {}\n\n{}\n",
+                "\n### {} `{}`\n\nDefault: **{}**{}. {}\n\n{}\n\n{}\n",
                 def.id,
                 def.name,
                 rule.default_enforcement.as_str(),
@@ -113,6 +183,7 @@ pub fn rules_markdown(registry: &Registry) -> String {
                     .map(|s| format!(", security severity {s:.1}"))
                     .unwrap_or_default(),
                 def.summary,
+                judges_line(rule).replace('\n', "  \n"),
                 def.rationale.trim_end()
             );
             write_examples(&mut out, rule, "Flagged", "Not flagged");

@@ -6,11 +6,21 @@ use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::source::{SourceSet, is_elixir};
+use crate::syntax::behaviours::{self, BehaviourFact, BehaviourIndex};
 use rayon::prelude::*;
 
 /// Analyse every file of `sources` on the current rayon pool. The result does not depend on
 /// the number of threads: reports are merged in path order and sorted.
-pub fn scan(analyzer: &Analyzer, sources: &dyn SourceSet, project: &ProjectModel) -> Report {
+///
+/// `context` holds the rest of the project when only part of it is scanned (paths, stdin):
+/// the project's behaviours are read from there too, so a callback implemented without
+/// `@impl` is recognised wherever its behaviour lives.
+pub fn scan(
+    analyzer: &Analyzer,
+    sources: &dyn SourceSet,
+    context: Option<&dyn SourceSet>,
+    project: &ProjectModel,
+) -> Report {
     let reports: Vec<FileReport> = sources
         .paths()
         .par_iter()
@@ -28,15 +38,57 @@ pub fn scan(analyzer: &Analyzer, sources: &dyn SourceSet, project: &ProjectModel
             },
         })
         .collect();
+    let mut behaviours = BehaviourIndex::default();
+    for fact in reports.iter().flat_map(|r| &r.behaviours) {
+        behaviours.add(fact);
+    }
+    if let Some(rest) = context {
+        for fact in behaviours_outside(rest, sources) {
+            behaviours.add(&fact);
+        }
+    }
     let mut report = Report::default();
     for file in reports {
-        report.findings.extend(file.findings);
+        report
+            .findings
+            .extend(file.findings.into_iter().filter_map(|mut finding| {
+                match finding.unless_callback.take() {
+                    Some(question) if behaviours.answers_yes(&question) => None,
+                    _ => Some(finding),
+                }
+            }));
         report.diagnostics.extend(file.diagnostics);
         report.metrics.add(&file.metrics);
     }
     report.sort();
     report
 }
+
+/// The behaviours defined in the project files of `context` that `scanned` does not hold.
+/// Only files mentioning `@callback` are parsed, so a single-file run stays cheap.
+fn behaviours_outside(context: &dyn SourceSet, scanned: &dyn SourceSet) -> Vec<BehaviourFact> {
+    let scanned = scanned.paths();
+    let mut facts: Vec<BehaviourFact> = context
+        .paths()
+        .par_iter()
+        .filter(|path| is_elixir(path) && scanned.binary_search(path).is_err())
+        .flat_map_iter(|path| {
+            let bytes = context.read(path).unwrap_or_default();
+            let mentions = bytes
+                .windows(CALLBACK_MARKER.len())
+                .any(|w| w == CALLBACK_MARKER);
+            if mentions {
+                behaviours::defined_in(&String::from_utf8_lossy(&bytes))
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    facts.sort_by(|a, b| a.module.cmp(&b.module));
+    facts
+}
+
+const CALLBACK_MARKER: &[u8] = b"callback";
 
 /// A whole run: the per-file scan, then, when `whole_project` (the whole project is being
 /// checked), the project-level checks.
@@ -47,8 +99,9 @@ pub fn run(
     whole_project: bool,
     registry: &Registry,
     rules: &RuleSet,
+    context: Option<&dyn SourceSet>,
 ) -> Report {
-    let mut report = scan(analyzer, sources, project);
+    let mut report = scan(analyzer, sources, context, project);
     if whole_project {
         report.findings.extend(crate::project_checks::run(
             project, sources, registry, rules,

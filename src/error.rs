@@ -35,6 +35,13 @@ pub struct FileError {
     help: Option<String>,
 }
 
+impl FileError {
+    /// Where in the file the problem is (0 when the whole file is meant).
+    pub fn offset(&self) -> usize {
+        self.span.map_or(0, |s| s.offset())
+    }
+}
+
 impl UserError {
     pub fn in_file(
         path: &str,

@@ -49,7 +49,8 @@ pub fn verify(
                 let sources =
                     MemorySources::new(vec![(example.path.clone(), example.code.clone().into())]);
                 let project = ProjectModel::single_app(Path::new(""));
-                let report = engine::run(&analyzer, &sources, &project, true, registry, &rules);
+                let report =
+                    engine::run(&analyzer, &sources, &project, true, registry, &rules, None);
                 let flagged = report.findings.iter().any(|f| f.rule == rule.def.id);
                 if flagged != expected_flagged {
                     failures.push(ExampleFailure {

@@ -1,6 +1,7 @@
 //! The values the engine produces: findings, diagnostics about inputs, and the counts a health
 //! score needs. Everything here serializes, so a per-file result can be cached or shipped.
 
+use crate::syntax::behaviours::{BehaviourFact, CallbackQuestion};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use xxhash_rust::xxh3::xxh3_64;
@@ -66,6 +67,10 @@ pub struct Finding {
     pub enforcement: Enforcement,
     /// Stable identity that survives unrelated edits above the finding (see `fingerprint.rs`).
     pub fingerprint: String,
+    /// Dropped after the scan if the function turns out to implement a callback of one of
+    /// the project's behaviours (only a whole-project fact can tell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless_callback: Option<CallbackQuestion>,
 }
 
 impl Finding {
@@ -148,6 +153,8 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub metrics: Metrics,
+    /// Behaviours the file defines (modules with `@callback`s): a project fact.
+    pub behaviours: Vec<BehaviourFact>,
 }
 
 /// The result of a whole run.

@@ -19,12 +19,20 @@ pub mod source;
 pub mod suppress;
 pub mod syntax;
 
-/// Analyse one in-memory file with the built-in rules at their default enforcement.
-/// `path` is project-relative and decides the file's role (`lib/…`, `test/…`, …).
-pub fn lint_str(path: &str, src: &str) -> finding::FileReport {
+/// Analyse one in-memory file with the built-in per-file rules at their default enforcement,
+/// as a scan of a project holding only this file. `path` is project-relative and decides the
+/// file's role (`lib/…`, `test/…`, …).
+pub fn lint_str(path: &str, src: &str) -> finding::Report {
+    lint_str_with(path, src, &config::Config::default())
+}
+
+/// `lint_str` with a configuration (`.doctrine.toml` parsed with `config::Config::parse`).
+pub fn lint_str_with(path: &str, src: &str, config: &config::Config) -> finding::Report {
     let registry = registry::Registry::builtin();
-    let rules = selection::RuleSet::defaults(&registry);
+    let rules =
+        selection::RuleSet::new(&registry, config, &[], &[]).expect("no selectors to validate");
     let analyzer = analyze::Analyzer::new(&registry, &rules).expect("built-in rules compile");
-    let role = project::ProjectModel::single_app(std::path::Path::new("")).role_of(path);
-    analyzer.analyze(path, role, src.as_bytes())
+    let project = project::ProjectModel::single_app(std::path::Path::new(""));
+    let sources = source::MemorySources::new(vec![(path.to_string(), src.as_bytes().to_vec())]);
+    engine::scan(&analyzer, &sources, None, &project)
 }

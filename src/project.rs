@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileRole {
-    /// `*.ex` under `lib/`.
+    /// `*.ex` under `lib/` (except dev tooling).
     Lib,
     /// Files under `test/`.
     Test,
@@ -19,9 +19,109 @@ pub enum FileRole {
     /// `priv/*/migrations/*.exs`.
     Migration,
     /// `mix.exs`.
-    MixProject,
+    Mix,
+    /// `lib/mix/**`: Mix tasks and generators. Mix is not part of a release, so this code
+    /// never runs in production.
+    DevTooling,
     /// Any other Elixir file (scripts, `priv/` seeds, `rel/`).
     Other,
+}
+
+impl FileRole {
+    pub const ALL: [FileRole; 8] = [
+        FileRole::Lib,
+        FileRole::Test,
+        FileRole::ConfigProd,
+        FileRole::ConfigDev,
+        FileRole::Migration,
+        FileRole::Mix,
+        FileRole::DevTooling,
+        FileRole::Other,
+    ];
+
+    /// The name used in rule files, `.doctrine.toml` (`roles = [...]`) and the docs.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileRole::Lib => "lib",
+            FileRole::Test => "test",
+            FileRole::ConfigProd => "config-prod",
+            FileRole::ConfigDev => "config-dev",
+            FileRole::Migration => "migration",
+            FileRole::Mix => "mix",
+            FileRole::DevTooling => "dev-tooling",
+            FileRole::Other => "other",
+        }
+    }
+
+    /// What the role covers, for `explain`.
+    pub fn description(self) -> &'static str {
+        match self {
+            FileRole::Lib => "lib code (`lib/**/*.ex`)",
+            FileRole::Test => "test code (`test/**`)",
+            FileRole::ConfigProd => {
+                "prod-relevant config (`config/config.exs`, `prod.exs`, `runtime.exs`)"
+            }
+            FileRole::ConfigDev => "dev-only config (`config/dev.exs`, `test.exs`, `*.secret.exs`)",
+            FileRole::Migration => "migrations (`priv/*/migrations/*.exs`)",
+            FileRole::Mix => "`mix.exs`",
+            FileRole::DevTooling => "dev tooling (`lib/mix/**`: Mix tasks and generators)",
+            FileRole::Other => "other Elixir files (scripts, seeds, `rel/`)",
+        }
+    }
+
+    /// The roles a name stands for: a role's own name, `config` for both config roles, `all`
+    /// for every role.
+    pub fn parse_selector(name: &str) -> Option<Vec<FileRole>> {
+        match name {
+            "config" => return Some(vec![FileRole::ConfigProd, FileRole::ConfigDev]),
+            "all" => return Some(FileRole::ALL.to_vec()),
+            _ => {}
+        }
+        FileRole::ALL
+            .into_iter()
+            .find(|r| r.name() == name)
+            .map(|r| vec![r])
+    }
+}
+
+/// A set of file roles (a bit per role).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoleSet(u16);
+
+impl RoleSet {
+    pub const ALL: RoleSet = RoleSet((1 << FileRole::ALL.len()) - 1);
+
+    pub fn of(roles: impl IntoIterator<Item = FileRole>) -> RoleSet {
+        RoleSet(roles.into_iter().fold(0, |bits, r| bits | 1 << r as u16))
+    }
+
+    /// Parse role names (`["lib", "test"]`); the first unknown name is the error.
+    pub fn parse<'n>(names: impl IntoIterator<Item = &'n str>) -> Result<RoleSet, &'n str> {
+        let mut roles = Vec::new();
+        for name in names {
+            roles.extend(FileRole::parse_selector(name).ok_or(name)?);
+        }
+        Ok(RoleSet::of(roles))
+    }
+
+    pub fn contains(self, role: FileRole) -> bool {
+        self.0 & (1 << role as u16) != 0
+    }
+
+    pub fn roles(self) -> impl Iterator<Item = FileRole> {
+        FileRole::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+
+    /// `lib, test` or `every file`, for the docs.
+    pub fn describe(self) -> String {
+        if self == RoleSet::ALL {
+            return "every file".into();
+        }
+        self.roles()
+            .map(FileRole::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,7 +244,13 @@ fn role_in_app(within_app: &str) -> FileRole {
     let file_name = within_app.rsplit('/').next().unwrap_or(within_app);
     let first = within_app.split('/').next().unwrap_or("");
     match first {
-        "lib" if file_name.ends_with(".ex") => FileRole::Lib,
+        "lib" if file_name.ends_with(".ex") => {
+            if within_app.starts_with("lib/mix/") {
+                FileRole::DevTooling
+            } else {
+                FileRole::Lib
+            }
+        }
         "test" => FileRole::Test,
         "config" if file_name.ends_with(".exs") => {
             if matches!(file_name, "dev.exs" | "test.exs") || file_name.ends_with(".secret.exs") {
@@ -154,7 +260,7 @@ fn role_in_app(within_app: &str) -> FileRole {
             }
         }
         "priv" if is_migration(within_app) => FileRole::Migration,
-        _ if within_app == "mix.exs" => FileRole::MixProject,
+        _ if within_app == "mix.exs" => FileRole::Mix,
         _ => FileRole::Other,
     }
 }
@@ -193,12 +299,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn role_sets_parse_names_and_the_config_shorthand() {
+        let set = RoleSet::parse(["lib", "config"]).unwrap();
+        assert!(set.contains(FileRole::Lib));
+        assert!(set.contains(FileRole::ConfigProd) && set.contains(FileRole::ConfigDev));
+        assert!(!set.contains(FileRole::Test));
+        assert_eq!(set.describe(), "lib, config-prod, config-dev");
+        assert_eq!(RoleSet::parse(["lib", "tests"]), Err("tests"));
+        assert_eq!(
+            RoleSet::parse(FileRole::ALL.map(FileRole::name)),
+            Ok(RoleSet::ALL)
+        );
+        assert_eq!(RoleSet::ALL.describe(), "every file");
+    }
+
+    #[test]
     fn roles_follow_the_contract() {
         let single = ProjectModel::single_app(Path::new("/p"));
         let role_of = |rel| single.role_of(rel);
         assert_eq!(role_of("apps/core/lib/core.ex"), FileRole::Lib);
         assert_eq!(role_of("apps/web/test/test_helper.exs"), FileRole::Test);
-        assert_eq!(role_of("apps/core/mix.exs"), FileRole::MixProject);
+        assert_eq!(role_of("apps/core/mix.exs"), FileRole::Mix);
         assert_eq!(role_of("lib/a/b.ex"), FileRole::Lib);
         assert_eq!(role_of("lib/a/b.exs"), FileRole::Other);
         assert_eq!(role_of("test/a_test.exs"), FileRole::Test);
@@ -212,8 +333,14 @@ mod tests {
             FileRole::Migration
         );
         assert_eq!(role_of("priv/repo/seeds.exs"), FileRole::Other);
-        assert_eq!(role_of("mix.exs"), FileRole::MixProject);
+        assert_eq!(role_of("mix.exs"), FileRole::Mix);
         assert_eq!(role_of("lib_extra/x.ex"), FileRole::Other);
+        assert_eq!(role_of("lib/mix/tasks/shop.seed.ex"), FileRole::DevTooling);
+        assert_eq!(
+            role_of("apps/core/lib/mix/tasks/core.gen.ex"),
+            FileRole::DevTooling
+        );
+        assert_eq!(role_of("lib/shop/mix/helper.ex"), FileRole::Lib);
     }
 
     #[test]
@@ -236,7 +363,7 @@ mod tests {
             model.role_of("apps/core/test/test_helper.exs"),
             FileRole::Test
         );
-        assert_eq!(model.role_of("apps/core/mix.exs"), FileRole::MixProject);
+        assert_eq!(model.role_of("apps/core/mix.exs"), FileRole::Mix);
         assert_eq!(model.role_of("installer/lib/phx_new.ex"), FileRole::Lib);
         assert_eq!(
             model.role_of("installer/test/phx_new_test.exs"),
@@ -250,6 +377,11 @@ mod tests {
             FileRole::Test
         );
         assert_eq!(model.role_of("lib/mix/lib/mix.ex"), FileRole::Lib);
+        // Within the nested project `lib/mix`, its `lib/mix/**` is dev tooling again.
+        assert_eq!(
+            model.role_of("lib/mix/lib/mix/tasks/compile.ex"),
+            FileRole::DevTooling
+        );
         // Directory names are matched whole: `installer2` is not inside `installer`.
         assert_eq!(model.role_of("installer2/lib/w.ex"), FileRole::Other);
     }

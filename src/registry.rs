@@ -4,6 +4,7 @@
 
 use crate::error::UserError;
 use crate::finding::Enforcement;
+use crate::project::{FileRole, RoleSet};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -51,6 +52,16 @@ pub struct RuleDef {
     pub summary: String,
     /// Markdown.
     pub rationale: String,
+    /// The file roles the rule judges by default (`lib`, `test`, `config`, …; see
+    /// `FileRole`); every role when absent. `.doctrine.toml` can change it per rule.
+    pub roles: Option<Vec<String>>,
+    /// Module-name globs the rule does not judge by default (the Phoenix web layer for the
+    /// DOCS rules). `.doctrine.toml` replaces (`exempt_modules`) or extends the list.
+    #[serde(default)]
+    pub exempt_modules: Vec<String>,
+    /// A rule about the project as a whole (READMEs, mix.exs, git), not about one file.
+    #[serde(default)]
+    pub project: bool,
     /// CVSS-style 0.0–10.0 for security rules; GitHub uses it to rank alerts.
     pub security_severity: Option<f64>,
     /// A tree-sitter query; every `@match` capture is a finding.
@@ -67,6 +78,7 @@ pub struct RuleDef {
 pub struct Rule {
     pub def: RuleDef,
     pub default_enforcement: Enforcement,
+    pub default_roles: RoleSet,
     /// `None` for built-in rules; the defining file for project rules.
     pub user_file: Option<String>,
 }
@@ -178,10 +190,21 @@ impl Registry {
                 )));
             }
         };
+        let default_roles = match &def.roles {
+            Some(names) => RoleSet::parse(names.iter().map(String::as_str)).map_err(|name| {
+                UserError::Usage(format!(
+                    "rule {} names unknown file role `{name}` (known: {}, or `config`)",
+                    def.id,
+                    FileRole::ALL.map(FileRole::name).join(", ")
+                ))
+            })?,
+            None => RoleSet::ALL,
+        };
         self.index.insert(def.id.clone(), self.rules.len());
         self.rules.push(Rule {
             def,
             default_enforcement,
+            default_roles,
             user_file,
         });
         Ok(())
@@ -189,6 +212,17 @@ impl Registry {
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.index.get(id).map(|&i| &self.rules[i])
+    }
+
+    /// A rule by id, in any letter case.
+    pub fn find_id(&self, id: &str) -> Option<&Rule> {
+        self.get(id)
+            .or_else(|| self.get(&id.to_ascii_uppercase()))
+            .or_else(|| {
+                self.rules
+                    .iter()
+                    .find(|r| r.def.id.eq_ignore_ascii_case(id))
+            })
     }
 
     pub fn position(&self, id: &str) -> Option<usize> {
@@ -204,6 +238,12 @@ impl Registry {
         self.index.contains_key(selector)
             || self.pillar(selector).is_some()
             || self.rules.iter().any(|r| r.def.pillar == selector)
+    }
+
+    /// A rule id or pillar code as the registry spells it (`zero` → `ZERO`), if it is one.
+    pub fn canonical_selector(&self, selector: &str) -> Option<String> {
+        let upper = selector.to_ascii_uppercase();
+        self.is_selector(&upper).then_some(upper)
     }
 
     /// Look a rule up by id (`ZERO001`) or name (`unsafe-atom-creation`), case-insensitively.

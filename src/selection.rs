@@ -4,6 +4,7 @@
 use crate::config::{Config, glob_set};
 use crate::error::UserError;
 use crate::finding::Enforcement;
+use crate::project::{FileRole, RoleSet};
 use crate::registry::Registry;
 use globset::GlobSet;
 
@@ -13,6 +14,7 @@ pub struct RuleSet {
     enforcement: Vec<Enforcement>,
     excludes: Vec<Option<GlobSet>>,
     exempt_modules: Vec<Option<GlobSet>>,
+    roles: Vec<RoleSet>,
 }
 
 impl RuleSet {
@@ -22,18 +24,24 @@ impl RuleSet {
         select: &[String],
         ignore: &[String],
     ) -> Result<RuleSet, UserError> {
-        for selector in select.iter().chain(ignore) {
-            if !registry.is_selector(selector) {
-                return Err(UserError::Usage(format!(
-                    "unknown rule id or pillar `{selector}` (see `doctrine rules`)"
-                )));
-            }
-        }
+        let canonical = |list: &[String]| {
+            list.iter()
+                .map(|selector| {
+                    registry.canonical_selector(selector).ok_or_else(|| {
+                        UserError::Usage(format!(
+                            "unknown rule id or pillar `{selector}` (see `doctrine rules`)"
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<String>, UserError>>()
+        };
+        let (select, ignore) = (&canonical(select)?[..], &canonical(ignore)?[..]);
         let matches =
             |list: &[String], id: &str, pillar: &str| list.iter().any(|s| s == id || s == pillar);
         let mut enforcement = Vec::with_capacity(registry.rules.len());
         let mut excludes = Vec::with_capacity(registry.rules.len());
         let mut exempt_modules = Vec::with_capacity(registry.rules.len());
+        let mut roles = Vec::with_capacity(registry.rules.len());
         for rule in &registry.rules {
             let (id, pillar) = (rule.def.id.as_str(), rule.def.pillar.as_str());
             let options = config.rules.get(id);
@@ -60,16 +68,22 @@ impl RuleSet {
                     .filter(|o| !o.exclude.is_empty())
                     .map(|o| glob_set(&o.exclude)),
             );
-            exempt_modules.push(
+            let mut exempt: Vec<String> = options
+                .and_then(|o| o.exempt_modules.clone())
+                .unwrap_or_else(|| rule.def.exempt_modules.clone());
+            exempt.extend(
                 options
-                    .filter(|o| !o.exempt_modules.is_empty())
-                    .map(|o| glob_set(&o.exempt_modules)),
+                    .into_iter()
+                    .flat_map(|o| o.extend_exempt_modules.clone()),
             );
+            exempt_modules.push((!exempt.is_empty()).then(|| glob_set(&exempt)));
+            roles.push(options.and_then(|o| o.roles).unwrap_or(rule.default_roles));
         }
         Ok(RuleSet {
             enforcement,
             excludes,
             exempt_modules,
+            roles,
         })
     }
 
@@ -86,7 +100,6 @@ impl RuleSet {
         self.enforcement[rule] != Enforcement::Off
     }
 
-    /// Whether `rule` reports findings in `path` (enabled and not excluded there).
     /// Whether `module` is exempt from `rule` (`exempt_modules`).
     pub fn exempts_module(&self, rule: usize, module: &str) -> bool {
         self.exempt_modules[rule]
@@ -94,7 +107,25 @@ impl RuleSet {
             .is_some_and(|globs| globs.is_match(module))
     }
 
-    pub fn applies(&self, rule: usize, path: &str) -> bool {
+    /// Whether `rule` judges files of `role` (enabled, and the role is in its scope).
+    pub fn judges(&self, rule: usize, role: FileRole) -> bool {
+        self.is_enabled(rule) && self.roles[rule].contains(role)
+    }
+
+    /// The roles `rule` judges in this run.
+    pub fn roles(&self, rule: usize) -> RoleSet {
+        self.roles[rule]
+    }
+
+    /// Whether `rule` reports findings in `path`, a file of `role` (enabled, the role in its
+    /// scope, and the path not excluded).
+    pub fn applies(&self, rule: usize, path: &str, role: FileRole) -> bool {
+        self.judges(rule, role) && self.applies_at(rule, path)
+    }
+
+    /// Whether `rule` reports findings at `path` (enabled and not excluded there), whatever
+    /// the role: project-level rules report on files such as README.md.
+    pub fn applies_at(&self, rule: usize, path: &str) -> bool {
         self.is_enabled(rule)
             && self.excludes[rule]
                 .as_ref()

@@ -6,6 +6,7 @@
 //! real comments count: the same text inside a string or doc is not a directive.
 
 use crate::checks::RawFinding;
+use crate::project::FileRole;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 
@@ -99,6 +100,7 @@ pub fn apply(
     registry: &Registry,
     rules: &RuleSet,
     path: &str,
+    role: FileRole,
     line_of: impl Fn(usize) -> usize,
 ) -> Vec<RawFinding> {
     let mut kept = Vec::with_capacity(findings.len());
@@ -129,7 +131,7 @@ pub fn apply(
     let Some(unused_rule) = registry.position(UNUSED_SUPPRESSION) else {
         return kept;
     };
-    if !rules.applies(unused_rule, path) {
+    if !rules.applies(unused_rule, path, role) {
         return kept;
     }
     for directive in directives.iter() {
@@ -140,6 +142,7 @@ pub fn apply(
                 end_byte: directive.end_byte,
                 message,
                 module: None,
+                unless_callback: None,
             })
         };
         if directive.misplaced {
@@ -163,9 +166,10 @@ pub fn apply(
                 ));
                 continue;
             }
-            // A rule that is switched off cannot fire; its suppression is not dead weight.
+            // A rule that is switched off, or does not judge this file, cannot fire here; its
+            // suppression is not dead weight (the configuration may turn the rule on).
             let enabled = registry.rules.iter().enumerate().any(|(i, r)| {
-                (r.def.id == *selector || r.def.pillar == *selector) && rules.applies(i, path)
+                (r.def.id == *selector || r.def.pillar == *selector) && rules.applies(i, path, role)
             });
             if enabled {
                 report(format!("unused suppression: no `{selector}` finding here"));

@@ -707,7 +707,7 @@ fn pillar_advisory_turns_findings_advisory_and_does_not_block() {
         .into_iter()
         .filter(|f| f.0.starts_with("DOCS"))
         .collect();
-    assert_eq!(docs.len(), 13, "{docs:?}");
+    assert_eq!(docs.len(), 12, "{docs:?}");
     assert!(docs.iter().all(|f| f.3 == "advisory"), "{docs:?}");
     assert!(
         findings(&report)
@@ -724,7 +724,7 @@ fn pillar_advisory_turns_findings_advisory_and_does_not_block() {
     assert!(!run.stdout.contains("[blocking]"));
     assert!(
         run.stdout
-            .ends_with("Found 13 finding(s): 0 blocking, 13 advisory, in 11 file(s).\n"),
+            .ends_with("Found 12 finding(s): 0 blocking, 12 advisory, in 11 file(s).\n"),
         "{}",
         run.stdout
     );

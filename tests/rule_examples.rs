@@ -36,6 +36,17 @@ fn every_bad_example_is_flagged_and_every_good_example_is_not() {
 }
 
 #[test]
+fn every_builtin_rule_states_what_it_judges() {
+    for rule in &Registry::builtin().rules {
+        assert!(
+            rule.def.project != rule.def.roles.is_some(),
+            "{}: a file rule declares `roles = [...]`; a project rule `project = true` (not both)",
+            rule.def.id
+        );
+    }
+}
+
+#[test]
 fn every_rule_has_an_implementation_and_every_check_a_definition() {
     let registry = Registry::builtin();
     let implemented: Vec<&str> = checks::builtin()

@@ -437,35 +437,6 @@ const ZERO001_POSITIVE: &[Case] = &[
         "##,
         expect: &[("ZERO001", 5)],
     },
-    Case {
-        name: "test, describe and setup bodies in test files",
-        path: TEST,
-        src: r##"
-            defmodule Shop.EventsTest do
-              use ExUnit.Case
-
-              setup do
-                {:ok, name: :"user_#{System.unique_integer()}"}
-              end
-
-              describe "topic/1" do
-                test "converts", %{name: name} do
-                  assert String.to_atom(Atom.to_string(name)) == name
-                end
-              end
-            end
-        "##,
-        expect: &[("ZERO001", 5), ("ZERO001", 10)],
-    },
-    Case {
-        name: "scripts and prod config run at run time",
-        path: "config/runtime.exs",
-        src: r##"
-            import Config
-            config :shop, mode: System.fetch_env!("MODE") |> String.to_atom()
-        "##,
-        expect: &[("ZERO001", 2)],
-    },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -787,18 +758,6 @@ const ZERO001_NEGATIVE: &[Case] = &[
         "##,
         expect: &[],
     },
-    Case {
-        name: "compile-time module attributes in test files",
-        path: TEST,
-        src: r##"
-            defmodule Shop.EventsTest do
-              use ExUnit.Case
-              @names Enum.map(~w(a b), &String.to_atom/1)
-              test "names", do: assert(length(@names) == 2)
-            end
-        "##,
-        expect: &[],
-    },
 ];
 
 const ZERO001_MODULE_BODY_MACROS: &[Case] = &[Case {
@@ -826,7 +785,181 @@ const ZERO001_MODULE_BODY_MACROS: &[Case] = &[Case {
 
 #[test]
 fn zero001_macro_do_blocks_in_module_bodies_are_run_time() {
-    common::run(ZERO001_MODULE_BODY_MACROS, &["ZERO001"]);
+    common::run_with_config(ZERO001_MODULE_BODY_MACROS, &["ZERO001"], ALL_ROLES);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles: ZERO judges lib code only, unless `.doctrine.toml` widens it
+// ---------------------------------------------------------------------------------------------
+
+/// Both ZERO rules widened to every file role.
+const ALL_ROLES: &str = "[rules.ZERO001]\nroles = [\"all\"]\n[rules.ZERO002]\nroles = [\"all\"]\n";
+
+const ZERO_BY_DEFAULT_OUTSIDE_LIB: &[Case] = &[
+    Case {
+        name: "test code is not attack surface",
+        path: TEST,
+        src: r##"
+            defmodule Shop.EventsTest do
+              use ExUnit.Case
+              test "converts" do
+                assert String.to_atom(Atom.to_string(:a)) == :a
+                try do
+                  raise "x"
+                rescue
+                  _ -> :ok
+                end
+              end
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "test support modules are test code",
+        path: "test/support/factory.ex",
+        src: r##"
+            defmodule Shop.Factory do
+              def build(name), do: String.to_atom(name)
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "config is read from the operator's environment at boot",
+        path: "config/runtime.exs",
+        src: r##"
+            import Config
+            config :shop, mode: System.fetch_env!("MODE") |> String.to_atom()
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "mix.exs",
+        path: "mix.exs",
+        src: r##"
+            defmodule Shop.MixProject do
+              use Mix.Project
+              def project, do: [app: String.to_atom(System.get_env("APP", "shop"))]
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "dev tooling under lib/mix never runs in a release",
+        path: "lib/mix/tasks/shop.import.ex",
+        src: r##"
+            defmodule Mix.Tasks.Shop.Import do
+              use Mix.Task
+              def run([kind]) do
+                String.to_atom(kind)
+              rescue
+                e -> Mix.raise(inspect(e))
+              end
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "scripts and seeds",
+        path: "priv/repo/seeds.exs",
+        src: r##"
+            Enum.each(~w(a b), fn name -> String.to_atom(name <> System.get_env("X")) end)
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "lib code in an umbrella app is judged",
+        path: "apps/shop/lib/shop/sort.ex",
+        src: r##"
+            defmodule Shop.Sort do
+              def order(x), do: String.to_atom(x)
+            end
+        "##,
+        expect: &[("ZERO001", 2)],
+    },
+];
+
+const ZERO_WIDENED: &[Case] = &[
+    Case {
+        name: "test, describe and setup bodies in test files",
+        path: TEST,
+        src: r##"
+            defmodule Shop.EventsTest do
+              use ExUnit.Case
+
+              setup do
+                {:ok, name: :"user_#{System.unique_integer()}"}
+              end
+
+              describe "topic/1" do
+                test "converts", %{name: name} do
+                  assert String.to_atom(Atom.to_string(name)) == name
+                end
+              end
+            end
+        "##,
+        expect: &[("ZERO001", 5), ("ZERO001", 10)],
+    },
+    Case {
+        name: "scripts and prod config run at run time",
+        path: "config/runtime.exs",
+        src: r##"
+            import Config
+            config :shop, mode: System.fetch_env!("MODE") |> String.to_atom()
+        "##,
+        expect: &[("ZERO001", 2)],
+    },
+    Case {
+        name: "test code, when the roles include it",
+        path: TEST,
+        src: r##"
+            defmodule Shop.PaymentsTest do
+              use ExUnit.Case
+
+              test "charges" do
+                try do
+                  Gateway.charge()
+                rescue
+                  _ -> flunk("raised")
+                end
+              end
+            end
+        "##,
+        expect: &[("ZERO002", 8)],
+    },
+    Case {
+        name: "compile-time module attributes in test files",
+        path: TEST,
+        src: r##"
+            defmodule Shop.EventsTest do
+              use ExUnit.Case
+              @names Enum.map(~w(a b), &String.to_atom/1)
+              test "names", do: assert(length(@names) == 2)
+            end
+        "##,
+        expect: &[],
+    },
+];
+
+#[test]
+fn zero_judges_lib_code_only_by_default() {
+    run(ZERO_BY_DEFAULT_OUTSIDE_LIB, ZERO);
+}
+
+#[test]
+fn zero_roles_can_be_widened_in_the_config() {
+    common::run_with_config(ZERO_WIDENED, ZERO, ALL_ROLES);
+    // Narrowing works the same way: ZERO001 off for lib, on for config.
+    common::run_with_config(
+        &[Case {
+            name: "roles replace the default set",
+            path: LIB,
+            src: "defmodule Shop.Sort do\n  def order(x), do: String.to_atom(x)\nend\n",
+            expect: &[],
+        }],
+        ZERO,
+        "[rules.ZERO001]\nroles = [\"config\"]\n",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1008,24 +1141,6 @@ const ZERO002_POSITIVE: &[Case] = &[
         "##,
         expect: &[("ZERO002", 2), ("ZERO002", 9), ("ZERO002", 13)],
     },
-    Case {
-        name: "test code is not exempt",
-        path: TEST,
-        src: r##"
-            defmodule Shop.PaymentsTest do
-              use ExUnit.Case
-
-              test "charges" do
-                try do
-                  Gateway.charge()
-                rescue
-                  _ -> flunk("raised")
-                end
-              end
-            end
-        "##,
-        expect: &[("ZERO002", 8)],
-    },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1138,6 +1253,103 @@ const ZERO002_NEGATIVE: &[Case] = &[
         expect: &[],
     },
 ];
+
+const ZERO002_RERAISE: &[Case] = &[
+    Case {
+        name: "a catch-all that re-raises what it caught only observes the failure",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Payments do
+              require Logger
+
+              def charge(order) do
+                Gateway.charge(order)
+              rescue
+                e ->
+                  Logger.error("charge failed: " <> Exception.message(e))
+                  reraise e, __STACKTRACE__
+              end
+
+              def refund(order) do
+                try do
+                  Gateway.refund(order)
+                rescue
+                  error -> raise error
+                end
+              end
+
+              def run(fun) do
+                try do
+                  fun.()
+                catch
+                  kind, reason ->
+                    :telemetry.execute([:shop, :failed], %{}, %{kind: kind})
+                    :erlang.raise(kind, reason, __STACKTRACE__)
+                end
+              end
+
+              def rethrow(fun) do
+                try do
+                  fun.()
+                catch
+                  value -> throw(value)
+                end
+              end
+
+              def conditionally(fun) do
+                fun.()
+              rescue
+                e -> if retry?(e), do: fun.(), else: reraise(e, __STACKTRACE__)
+              end
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "raising something else, or later, still swallows the failure",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Payments do
+              def charge(order) do
+                Gateway.charge(order)
+              rescue
+                e -> raise ArgumentError, "charge failed"
+              end
+
+              def refund(order) do
+                Gateway.refund(order)
+              rescue
+                e -> {:error, fn -> reraise e, __STACKTRACE__ end}
+              end
+
+              def run(fun) do
+                try do
+                  fun.()
+                catch
+                  kind, reason -> :erlang.raise(:error, reason, __STACKTRACE__)
+                end
+              end
+
+              def other(fun, other) do
+                fun.()
+              rescue
+                _ -> reraise other, __STACKTRACE__
+              end
+            end
+        "##,
+        expect: &[
+            ("ZERO002", 5),
+            ("ZERO002", 11),
+            ("ZERO002", 18),
+            ("ZERO002", 25),
+        ],
+    },
+];
+
+#[test]
+fn zero002_catch_all_clauses_that_reraise_are_not_flagged() {
+    run(ZERO002_RERAISE, ZERO);
+}
 
 #[test]
 fn zero001_flags_every_spelling() {

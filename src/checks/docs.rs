@@ -1,8 +1,11 @@
 //! DOCS — documentation. All three rules read the same module outline.
+//!
+//! Absence findings ("no @doc") are only sound when the module parsed: in a module with a
+//! syntax error (an editor's half-typed buffer) the attribute may be inside the error node,
+//! so such modules get none.
 
 use super::{Check, FileContext};
-use crate::project::FileRole;
-use crate::syntax::outline::{DefKind, ModuleDoc, ModuleOutline};
+use crate::syntax::outline::{DefKind, ModuleDoc, ModuleKind, ModuleOutline};
 
 pub struct Documentation;
 
@@ -11,16 +14,16 @@ impl Check for Documentation {
         &["DOCS001", "DOCS002", "DOCS003"]
     }
 
-    fn applies_to(&self, role: FileRole) -> bool {
-        role == FileRole::Lib
-    }
-
     fn wants_modules(&self) -> bool {
         true
     }
 
     fn on_module(&self, module: &ModuleOutline, cx: &mut FileContext) {
-        if module.doc == ModuleDoc::Missing && !module.name.ends_with(".MixProject") {
+        if module.has_syntax_error {
+            return;
+        }
+        let protocol = module.kind == ModuleKind::Protocol;
+        if module.doc == ModuleDoc::Missing && !protocol && !module.name.ends_with(".MixProject") {
             cx.report(
                 "DOCS001",
                 module.name_node,
@@ -30,29 +33,36 @@ impl Check for Documentation {
                 ),
             );
         }
+        if module.doc == ModuleDoc::Hidden {
+            return;
+        }
         for function in module
             .functions
             .iter()
             .filter(|f| !f.is_callback && !f.is_hidden_by_name())
         {
-            let what = match function.kind {
-                DefKind::Def => "function",
-                DefKind::Defmacro => "macro",
-                DefKind::Defguard => "guard",
+            let what = match (function.kind, protocol) {
+                (DefKind::Def, true) => "protocol function",
+                (DefKind::Def, false) => "function",
+                (DefKind::Defmacro, _) => "macro",
+                (DefKind::Defguard, _) => "guard",
             };
             let signature = format!("{}/{}", function.name, function.max_arity);
-            if !function.has_doc && module.doc != ModuleDoc::Hidden {
-                cx.report(
+            if !function.has_doc {
+                cx.report_unless_callback(
                     "DOCS002",
                     function.name_node,
                     format!("public {what} `{signature}` has no `@doc` (or `@doc false`)"),
+                    function.callback_question.clone(),
                 );
             }
-            if function.kind == DefKind::Def && !function.has_spec {
-                cx.report(
+            // A protocol's heads are specced by its `t` type; implementations are `defimpl`s.
+            if function.kind == DefKind::Def && !protocol && !function.has_spec {
+                cx.report_unless_callback(
                     "DOCS003",
                     function.name_node,
                     format!("public function `{signature}` has no `@spec`"),
+                    function.callback_question.clone(),
                 );
             }
         }

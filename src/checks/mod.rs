@@ -9,6 +9,7 @@ mod zero;
 use crate::project::FileRole;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
+use crate::syntax::behaviours::CallbackQuestion;
 use crate::syntax::calls::Call;
 use crate::syntax::outline::ModuleOutline;
 use crate::syntax::semantic::Semantic;
@@ -17,10 +18,6 @@ use tree_sitter::Node;
 pub trait Check: Sync + Send {
     /// The rule ids this check reports.
     fn rules(&self) -> &'static [&'static str];
-    /// Whether the check runs on files of this role at all.
-    fn applies_to(&self, _role: FileRole) -> bool {
-        true
-    }
     /// Node kinds passed to `on_node`.
     fn node_kinds(&self) -> &'static [&'static str] {
         &[]
@@ -67,6 +64,8 @@ pub struct RawFinding {
     pub message: String,
     /// The enclosing module, part of the fingerprint.
     pub module: Option<String>,
+    /// See `Finding::unless_callback`.
+    pub unless_callback: Option<CallbackQuestion>,
 }
 
 /// What a check sees of the file being analysed, and where it reports.
@@ -111,12 +110,41 @@ impl<'a> FileContext<'a> {
         end: usize,
         message: impl Into<String>,
     ) {
+        self.push(rule, start, end, message.into(), None);
+    }
+
+    /// Report `rule` at `node` unless the project's behaviours answer `question` with yes
+    /// (decided after the scan, when every behaviour of the project is known).
+    pub fn report_unless_callback(
+        &mut self,
+        rule: &str,
+        node: Node,
+        message: impl Into<String>,
+        question: Option<CallbackQuestion>,
+    ) {
+        self.push(
+            rule,
+            node.start_byte(),
+            node.end_byte(),
+            message.into(),
+            question,
+        );
+    }
+
+    fn push(
+        &mut self,
+        rule: &str,
+        start: usize,
+        end: usize,
+        message: String,
+        unless_callback: Option<CallbackQuestion>,
+    ) {
         let Some(index) = self.registry.position(rule) else {
             debug_assert!(false, "check reported unregistered rule {rule}");
             return;
         };
         let module = self.semantic.current_module();
-        if !self.rules.applies(index, self.path)
+        if !self.rules.applies(index, self.path, self.role)
             || module.is_some_and(|m| self.rules.exempts_module(index, m))
         {
             return;
@@ -125,8 +153,9 @@ impl<'a> FileContext<'a> {
             rule: index,
             start_byte: start,
             end_byte: end,
-            message: message.into(),
+            message,
             module: module.map(str::to_string),
+            unless_callback,
         });
     }
 

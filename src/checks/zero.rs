@@ -3,7 +3,10 @@
 use super::{CallInterest, Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
 use crate::syntax::semantic::ExecContext;
-use crate::syntax::{has_dynamic_interpolation, is_literal, keyword_value, named_children, text};
+use crate::syntax::{
+    call_args, descendants_outside_fns, has_dynamic_interpolation, is_literal, keyword_value,
+    local_call_name, named_children, remote_call_name, text,
+};
 use tree_sitter::Node;
 
 /// ZERO001: atoms are never garbage-collected, so turning run-time data into atoms lets an
@@ -158,7 +161,11 @@ impl Check for BareRescue {
                 (true, 1) | (false, 1 | 2) => all_bare,
                 _ => false,
             };
-            if !catch_all {
+            if !catch_all
+                || clause
+                    .child_by_field_name("right")
+                    .is_some_and(|body| reraises(body, &args, is_rescue, cx.src))
+            {
                 continue;
             }
             let message = if is_rescue {
@@ -181,4 +188,37 @@ impl Check for BareRescue {
             cx.report("ZERO002", pattern, message);
         }
     }
+}
+
+/// Whether a catch-all clause's body hands what it caught back up: `reraise e, __STACKTRACE__`
+/// or `raise e` for `rescue e ->`, `:erlang.raise(kind, reason, __STACKTRACE__)` for
+/// `catch kind, reason ->`, `throw(value)` for `catch value ->`. Such a clause only observes
+/// the failure (logs it, cleans up) and does not swallow it. Code inside an `fn` in the body
+/// runs later, if at all, so it does not count.
+fn reraises(body: Node, bound: &[Node], is_rescue: bool, src: &str) -> bool {
+    let names: Vec<&str> = bound.iter().map(|n| text(*n, src)).collect();
+    let is_var = |node: Option<&Node>, name: &str| {
+        node.is_some_and(|n| n.kind() == "identifier" && text(*n, src) == name)
+    };
+    descendants_outside_fns(body).any(|node| {
+        if node.kind() != "call" {
+            return false;
+        }
+        let args = call_args(node);
+        match (is_rescue, names.as_slice()) {
+            (true, [exception]) => {
+                matches!(local_call_name(node, src), Some("reraise" | "raise"))
+                    && is_var(args.first(), exception)
+            }
+            (false, [kind, reason]) => {
+                remote_call_name(node, src) == Some((":erlang", "raise"))
+                    && is_var(args.first(), kind)
+                    && is_var(args.get(1), reason)
+            }
+            (false, [value]) => {
+                local_call_name(node, src) == Some("throw") && is_var(args.first(), value)
+            }
+            _ => false,
+        }
+    })
 }

@@ -44,7 +44,7 @@ impl ProjectContext<'_> {
             debug_assert!(false, "project check reported unregistered rule {rule}");
             return;
         };
-        if !self.rules.applies(index, path) {
+        if !self.rules.applies_at(index, path) {
             return;
         }
         let lines = LineIndex::new(content);
@@ -58,6 +58,7 @@ impl ProjectContext<'_> {
             fingerprint: fingerprint(rule, path, "", &normalize_line(&message), 0),
             message,
             enforcement: self.rules.enforcement(index),
+            unless_callback: None,
         });
     }
 }

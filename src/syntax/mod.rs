@@ -1,5 +1,6 @@
 //! Small, allocation-free questions about tree-sitter-elixir nodes, shared by every check.
 
+pub mod behaviours;
 pub mod calls;
 pub mod kinds;
 pub mod lines;
@@ -36,6 +37,55 @@ pub fn local_call_name<'s>(call: Node, src: &'s str) -> Option<&'s str> {
     }
     let target = call.child_by_field_name("target")?;
     (target.kind() == "identifier").then(|| text(target, src))
+}
+
+/// `Mod.f(…)` → (`Mod`, `f`) as written (no alias resolution): `(":erlang", "raise")`.
+pub fn remote_call_name<'s>(call: Node, src: &'s str) -> Option<(&'s str, &'s str)> {
+    if kind(call) != Kind::Call {
+        return None;
+    }
+    let target = call.child_by_field_name("target")?;
+    if target.kind() != "dot" {
+        return None;
+    }
+    let module = target.child_by_field_name("left")?;
+    let function = target.child_by_field_name("right")?;
+    Some((text(module, src), text(function, src)))
+}
+
+/// Every node below `node` in pre-order, except what lies inside anonymous functions (code
+/// that runs later, if at all). Bounded by `MAX_HELPER_DEPTH` levels.
+pub fn descendants_outside_fns<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    let mut cursor = node.walk();
+    let mut depth = 0usize;
+    let mut done = !cursor.goto_first_child();
+    if !done {
+        depth = 1;
+    }
+    std::iter::from_fn(move || {
+        while !done {
+            let current = cursor.node();
+            let descend = kind(current) != Kind::AnonymousFunction && depth < MAX_HELPER_DEPTH;
+            if descend && cursor.goto_first_child() {
+                depth += 1;
+            } else {
+                loop {
+                    if cursor.goto_next_sibling() {
+                        break;
+                    }
+                    if depth <= 1 || !cursor.goto_parent() {
+                        done = true;
+                        break;
+                    }
+                    depth -= 1;
+                }
+            }
+            if kind(current) != Kind::AnonymousFunction {
+                return Some(current);
+            }
+        }
+        None
+    })
 }
 
 /// The `arguments` node of a call, if it has one.

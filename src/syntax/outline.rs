@@ -1,9 +1,24 @@
-//! What a `defmodule` declares at its top level: its documentation state and its public
-//! functions with their `@doc`, `@spec` and `@impl` status. Built from the module body's
-//! direct statements (nested modules have outlines of their own).
+//! What a `defmodule` (or `defprotocol`) declares at its top level: its documentation state,
+//! the behaviours it declares and defines, and its public functions with their `@doc`, `@spec`
+//! and callback status. Built from the module body's statements, including those inside
+//! module-level `if`/`unless`/`case` (nested modules have outlines of their own).
 
-use super::{body_statements, call_args, local_call_name, module_attribute, operator, text};
+use super::behaviours::{CallbackQuestion, declared_by_use, declared_by_use_kind, known_callbacks};
+use super::{
+    alias_text, body_statements, call_args, do_block, keyword_value, local_call_name,
+    module_attribute, named_children, operator, text,
+};
 use tree_sitter::Node;
+
+/// How deep module-level `if`/`case` blocks are unpacked.
+const MAX_CONDITIONAL_DEPTH: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleKind {
+    Module,
+    /// `defprotocol`: its `def`s are heads the implementations fill in.
+    Protocol,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModuleDoc {
@@ -31,8 +46,11 @@ pub struct PublicFunction<'t> {
     pub name_node: Node<'t>,
     pub has_doc: bool,
     pub has_spec: bool,
-    /// Declared with `@impl`, or a known callback of a `defexception` module.
+    /// Declared with `@impl`, or a callback of a well-known behaviour the module declares.
     pub is_callback: bool,
+    /// When the module declares behaviours this table does not know (the project's own),
+    /// whether the function is one of their callbacks: asked of the project's behaviours.
+    pub callback_question: Option<CallbackQuestion>,
 }
 
 impl PublicFunction<'_> {
@@ -46,31 +64,57 @@ impl PublicFunction<'_> {
 pub struct ModuleOutline<'t> {
     pub name: String,
     pub name_node: Node<'t>,
+    pub kind: ModuleKind,
     pub doc: ModuleDoc,
     pub functions: Vec<PublicFunction<'t>>,
+    /// The behaviours the module declares (`@behaviour`, `use`), as full module names.
+    pub behaviours: Vec<String>,
+    /// The callbacks the module defines (`@callback`/`@macrocallback`): it is a behaviour.
+    pub defined_callbacks: Vec<(String, usize)>,
+    /// The module's source contains a parse error: what looks absent may be inside it.
+    pub has_syntax_error: bool,
 }
 
-/// Callbacks of `Exception` that `defexception` modules implement, often without `@impl`.
-const EXCEPTION_CALLBACKS: &[(&str, usize)] = &[("exception", 1), ("message", 1), ("blame", 2)];
-
 impl<'t> ModuleOutline<'t> {
-    pub fn build(defmodule: Node<'t>, full_name: String, src: &'t str) -> Option<Self> {
-        let name_node = *call_args(defmodule).first()?;
-        if !is_static_module_name(name_node, src) {
+    /// Outline `definition` (a `defmodule` or `defprotocol` call) named `full_name`.
+    /// `resolve` expands a module reference with the aliases in scope outside the module;
+    /// the module's own top-level aliases are applied here.
+    pub fn build(
+        definition: Node<'t>,
+        full_name: String,
+        src: &'t str,
+        resolve: &dyn Fn(Node) -> Option<String>,
+    ) -> Option<Self> {
+        let args = call_args(definition);
+        let name_node = *args.first()?;
+        // `defmodule Name` without a body defines nothing (in an editor: the `do` is not
+        // typed yet, and the body is an ERROR node next to the call).
+        let has_body = do_block(definition).is_some()
+            || keyword_value(args.last().copied(), "do", src).is_some();
+        if !is_static_module_name(name_node, src) || !has_body {
             return None;
         }
+        let kind = match local_call_name(definition, src) {
+            Some("defprotocol") => ModuleKind::Protocol,
+            _ => ModuleKind::Module,
+        };
         let mut outline = ModuleOutline {
             name: full_name,
             name_node,
+            kind,
             doc: ModuleDoc::Missing,
             functions: Vec::new(),
+            behaviours: Vec::new(),
+            defined_callbacks: Vec::new(),
+            has_syntax_error: definition.has_error(),
         };
         let mut pending_doc = false;
         let mut pending_impl = false;
         let mut specs: Vec<(&str, usize)> = Vec::new();
-        let mut is_exception = false;
+        let statements = module_statements(definition, src);
+        let aliases = LocalAliases::collect(&statements, src, resolve);
 
-        for statement in body_statements(defmodule, src) {
+        for &statement in &statements {
             if let Some((attr, value)) = module_attribute(statement, src) {
                 match attr {
                     "moduledoc" => match value.map(|v| doc_value(v, src)) {
@@ -83,6 +127,14 @@ impl<'t> ModuleOutline<'t> {
                     }
                     "impl" => pending_impl = value.is_none_or(|v| text(v, src) != "false"),
                     "spec" => specs.extend(value.and_then(|v| spec_signature(v, src))),
+                    "behaviour" => outline
+                        .behaviours
+                        .extend(value.and_then(|v| aliases.resolve(v, src, resolve))),
+                    "callback" | "macrocallback" => outline.defined_callbacks.extend(
+                        value
+                            .and_then(|v| spec_signature(v, src))
+                            .map(|(name, arity)| (name.to_string(), arity)),
+                    ),
                     _ => {}
                 }
                 continue;
@@ -96,7 +148,13 @@ impl<'t> ModuleOutline<'t> {
                 "defguard" => Some(DefKind::Defguard),
                 "defp" | "defmacrop" | "defguardp" | "defdelegate" => None,
                 "defexception" => {
-                    is_exception = true;
+                    outline.behaviours.push("Exception".into());
+                    continue;
+                }
+                "use" => {
+                    outline
+                        .behaviours
+                        .extend(used_behaviours(statement, src, &aliases, resolve));
                     continue;
                 }
                 _ => continue,
@@ -127,21 +185,160 @@ impl<'t> ModuleOutline<'t> {
                     has_doc: doc,
                     has_spec: false,
                     is_callback: callback,
+                    callback_question: None,
                 }),
             }
         }
 
+        outline.behaviours.sort();
+        outline.behaviours.dedup();
+        let unknown: Vec<String> = outline
+            .behaviours
+            .iter()
+            .filter(|b| known_callbacks(b).is_none())
+            .cloned()
+            .collect();
         for function in &mut outline.functions {
-            function.has_spec = specs.iter().any(|(name, arity)| {
-                *name == function.name && (function.min_arity..=function.max_arity).contains(arity)
+            let arities = function.min_arity..=function.max_arity;
+            function.has_spec = specs
+                .iter()
+                .any(|(name, arity)| *name == function.name && arities.contains(arity));
+            function.is_callback |= outline.behaviours.iter().any(|behaviour| {
+                known_callbacks(behaviour).is_some_and(|callbacks| {
+                    callbacks
+                        .iter()
+                        .any(|(name, arity)| *name == function.name && arities.contains(arity))
+                })
             });
-            function.is_callback |= is_exception
-                && EXCEPTION_CALLBACKS
-                    .iter()
-                    .any(|(name, arity)| *name == function.name && *arity == function.max_arity);
+            if !function.is_callback && !unknown.is_empty() {
+                function.callback_question = Some(CallbackQuestion {
+                    behaviours: unknown.clone(),
+                    name: function.name.to_string(),
+                    min_arity: function.min_arity,
+                    max_arity: function.max_arity,
+                });
+            }
         }
         Some(outline)
     }
+}
+
+/// The statements of a module body in source order, with the bodies of module-level
+/// `if`/`unless` (both branches) and `case` (every clause) spliced in where they stand:
+/// `if Code.ensure_loaded?(Jason) do def encode(…) … end` defines a public function.
+fn module_statements<'t>(definition: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    splice(body_statements(definition, src), src, 0, &mut out);
+    out
+}
+
+fn splice<'t>(statements: Vec<Node<'t>>, src: &str, depth: usize, out: &mut Vec<Node<'t>>) {
+    for statement in statements {
+        let conditional = match local_call_name(statement, src) {
+            Some("if" | "unless" | "case") if depth < MAX_CONDITIONAL_DEPTH => do_block(statement),
+            _ => None,
+        };
+        let Some(block) = conditional else {
+            out.push(statement);
+            continue;
+        };
+        for child in named_children(block) {
+            let inner: Vec<Node<'t>> = match child.kind() {
+                "else_block" => named_children(child).collect(),
+                "stab_clause" => child
+                    .child_by_field_name("right")
+                    .map(|body| named_children(body).collect())
+                    .unwrap_or_default(),
+                _ => vec![child],
+            };
+            splice(inner, src, depth + 1, out);
+        }
+    }
+}
+
+/// The aliases a module body declares at its top level (`alias Shop.Storage`,
+/// `alias Shop.Storage, as: Store`, `alias Shop.{Cart, Storage}`), as short → full name.
+struct LocalAliases(Vec<(String, String)>);
+
+impl LocalAliases {
+    fn collect(statements: &[Node], src: &str, resolve: &dyn Fn(Node) -> Option<String>) -> Self {
+        let mut aliases = Vec::new();
+        for &statement in statements {
+            if local_call_name(statement, src) != Some("alias") {
+                continue;
+            }
+            let args = call_args(statement);
+            let Some(&target) = args.first() else {
+                continue;
+            };
+            if target.kind() == "dot"
+                && let Some(members) = target.child_by_field_name("right")
+                && members.kind() == "tuple"
+            {
+                let Some(base) = target.child_by_field_name("left").and_then(resolve) else {
+                    continue;
+                };
+                for member in named_children(members).filter(|m| m.kind() == "alias") {
+                    let member = alias_text(member, src);
+                    let short = member.rsplit('.').next().unwrap_or(&member).to_string();
+                    aliases.push((short, format!("{base}.{member}")));
+                }
+                continue;
+            }
+            let Some(full) = resolve(target) else {
+                continue;
+            };
+            let short = match keyword_value(args.get(1).copied(), "as", src) {
+                Some(as_node) => alias_text(as_node, src),
+                None => full.rsplit('.').next().unwrap_or(&full).to_string(),
+            };
+            aliases.push((short, full));
+        }
+        LocalAliases(aliases)
+    }
+
+    /// The full name of the module reference `node`.
+    fn resolve(
+        &self,
+        node: Node,
+        src: &str,
+        outer: &dyn Fn(Node) -> Option<String>,
+    ) -> Option<String> {
+        if node.kind() == "alias" {
+            let written = alias_text(node, src);
+            let (first, rest) = written.split_once('.').unwrap_or((&written, ""));
+            if let Some((_, full)) = self.0.iter().rev().find(|(short, _)| short == first) {
+                return Some(if rest.is_empty() {
+                    full.clone()
+                } else {
+                    format!("{full}.{rest}")
+                });
+            }
+        }
+        outer(node)
+    }
+}
+
+/// The behaviours a `use` statement declares: `use GenServer` → `GenServer`,
+/// `use Plug.Router` → `Plug`, `use MyAppWeb, :live_view` → `Phoenix.LiveView`, and a
+/// project module (`use Shop.Storage`) as itself, in case it is a behaviour.
+fn used_behaviours(
+    statement: Node,
+    src: &str,
+    aliases: &LocalAliases,
+    resolve: &dyn Fn(Node) -> Option<String>,
+) -> Vec<String> {
+    let args = call_args(statement);
+    let mut found = Vec::new();
+    if let Some(module) = args.first().and_then(|m| aliases.resolve(*m, src, resolve)) {
+        found.push(declared_by_use(&module).to_string());
+    }
+    if let Some(kind) = args.get(1).filter(|k| k.kind() == "atom")
+        && let Some(behaviour) = declared_by_use_kind(text(*kind, src))
+    {
+        found.push(behaviour.to_string());
+    }
+    found
 }
 
 /// `Shop.Cart` or `__MODULE__.Sub`. A name built by `unquote` (`defmodule unquote(name)`)

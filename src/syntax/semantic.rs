@@ -144,7 +144,8 @@ impl Semantic {
         };
         let end = call.end_byte();
         match name {
-            "defmodule" => {
+            // A protocol is a module too: `defprotocol Size` inside `Shop` is `Shop.Size`.
+            "defmodule" | "defprotocol" => {
                 if let Some(full) = self.nested_module_name(call, src) {
                     self.modules.push((end, full));
                 }
@@ -152,7 +153,7 @@ impl Semantic {
                     self.push_context(body, ContextKind::ModuleBody);
                 }
             }
-            "defimpl" | "defprotocol" => {
+            "defimpl" => {
                 if let Some(body) = do_body(call, src) {
                     self.push_context(body, ContextKind::ModuleBody);
                 }

@@ -51,7 +51,19 @@ fn selected(rule: &str, prefixes: &[&str]) -> bool {
 /// Findings of the selected rules as sorted `(rule, line)` pairs; `Err` when the snippet does
 /// not parse cleanly (a broken snippet would make a negative case pass for the wrong reason).
 pub fn lint(path: &str, src: &str, prefixes: &[&str]) -> Result<Vec<(String, u32)>, String> {
-    let report = doctrine::lint_str(path, src);
+    lint_with(path, src, prefixes, "")
+}
+
+fn lint_with(
+    path: &str,
+    src: &str,
+    prefixes: &[&str],
+    config: &str,
+) -> Result<Vec<(String, u32)>, String> {
+    let registry = doctrine::registry::Registry::builtin();
+    let config = doctrine::config::Config::parse(config, ".doctrine.toml", &registry)
+        .map_err(|e| format!("bad test config: {}", e[0].plain()))?;
+    let report = doctrine::lint_str_with(path, src, &config);
     if !report.diagnostics.is_empty() {
         return Err(format!("diagnostics: {:?}", report.diagnostics));
     }
@@ -67,6 +79,11 @@ pub fn lint(path: &str, src: &str, prefixes: &[&str]) -> Result<Vec<(String, u32
 
 /// Run every case; fail once, listing every case whose findings differ from its expectation.
 pub fn run(cases: &[Case], prefixes: &[&str]) {
+    run_with_config(cases, prefixes, "");
+}
+
+/// `run` with a `.doctrine.toml` (for example one that widens a rule's roles).
+pub fn run_with_config(cases: &[Case], prefixes: &[&str], config: &str) {
     let mut failures = Vec::new();
     let mut names = std::collections::HashSet::new();
     for case in cases {
@@ -82,7 +99,7 @@ pub fn run(cases: &[Case], prefixes: &[&str]) {
             .map(|(rule, line)| (rule.to_string(), *line))
             .collect();
         expected.sort();
-        match lint(case.path, &src, prefixes) {
+        match lint_with(case.path, &src, prefixes, config) {
             Ok(found) if found == expected => {}
             Ok(found) => failures.push(format!(
                 "case `{}` ({}):\n  expected {:?}\n  found    {:?}\n{}",
