@@ -11,10 +11,10 @@
 //! totals is the engine's own cost.
 
 use doctrine::analyze::Analyzer;
-use doctrine::syntax::parse::parse;
 use doctrine::project::ProjectModel;
 use doctrine::registry::Registry;
 use doctrine::selection::RuleSet;
+use doctrine::syntax::parse::parse;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

@@ -257,7 +257,6 @@ impl<'a> Analyzer<'a> {
                     node.end_byte(),
                     line,
                     node.start_byte() < walk.first_code_byte,
-                    &lines.lines,
                 ) {
                     walk.directives.push(d);
                 }

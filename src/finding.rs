@@ -47,8 +47,12 @@ impl Enforcement {
 }
 
 /// A source range. Lines and columns are 1-based; columns count Unicode scalar values, and the
-/// end is exclusive (the column just past the last character), as SARIF expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+/// end is exclusive (the column just past the last character), as SARIF expects. The zero
+/// span (`Span::default()`) means the whole file or directory: a finding about something
+/// that is absent (no README) has no line to point at.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash,
+)]
 pub struct Span {
     pub start_line: u32,
     pub start_column: u32,
@@ -56,6 +60,13 @@ pub struct Span {
     pub end_column: u32,
     pub start_byte: usize,
     pub end_byte: usize,
+}
+
+impl Span {
+    /// A finding about the whole file or directory, with no line.
+    pub fn is_whole_file(&self) -> bool {
+        self.start_line == 0
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,6 +17,9 @@ pub trait SourceSet: Sync {
     /// Project-relative, `/`-separated paths, sorted.
     fn paths(&self) -> &[String];
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError>;
+    /// The names of the files directly in `dir` (project-relative, `""` for the root),
+    /// sorted; empty when it is not a directory.
+    fn list(&self, dir: &str) -> Vec<String>;
 }
 
 /// Build outputs and tool caches that are never source, whatever `.gitignore` says.
@@ -132,6 +135,19 @@ impl SourceSet for DiskSources {
         }
         std::fs::read(&full).map_err(read_error)
     }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.root.join(dir)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        names
+    }
 }
 
 /// `path` relative to `root`, `/`-separated; `None` when outside it.
@@ -189,5 +205,19 @@ impl SourceSet for MemorySources {
                 kind: DiagnosticKind::ReadError,
                 message: "no such file in memory".into(),
             })
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        self.paths
+            .iter()
+            .filter_map(|p| p.strip_prefix(prefix.as_str()))
+            .filter(|name| !name.contains('/'))
+            .map(str::to_string)
+            .collect()
     }
 }

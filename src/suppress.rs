@@ -1,6 +1,6 @@
 //! Suppression comments and HYGIENE004 (a suppression that suppressed nothing).
 //!
-//! `# doctrine:disable-next-line ZERO001, DOCS -- reason` covers the next line holding code,
+//! `# doctrine:disable-next-line ZERO001, DOCS -- reason` covers exactly the next line,
 //! a trailing `# doctrine:disable-line ZERO001` its own line, and `# doctrine:disable-file
 //! DOCS` placed before any code the whole file. A pillar code covers all of its rules. Only
 //! real comments count: the same text inside a string or doc is not a directive.
@@ -39,7 +39,6 @@ pub fn parse_directive(
     end_byte: usize,
     comment_line: usize,
     before_code: bool,
-    lines: &[&str],
 ) -> Option<Directive> {
     let body = comment.trim_start_matches('#').trim_start();
     let rest = body.strip_prefix("doctrine:")?;
@@ -60,8 +59,10 @@ pub fn parse_directive(
         .take_while(|s| looks_like_selector(s))
         .map(str::to_string)
         .collect();
+    // Exactly the next line, as in ESLint: with a blank or comment line in between, the
+    // directive covers that line and is reported unused.
     let target_line = match scope {
-        Scope::NextLine => next_code_line(lines, comment_line),
+        Scope::NextLine => comment_line + 1,
         _ => comment_line,
     };
     Some(Directive {
@@ -80,16 +81,6 @@ fn looks_like_selector(word: &str) -> bool {
         && word
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-}
-
-/// The first line after `line` that is neither blank nor only a comment.
-fn next_code_line(lines: &[&str], line: usize) -> usize {
-    (line + 1..lines.len())
-        .find(|&i| {
-            let t = lines[i].trim_start();
-            !t.is_empty() && !t.starts_with('#')
-        })
-        .unwrap_or(line + 1)
 }
 
 /// Drop suppressed findings, then report every directive selector that suppressed nothing.

@@ -32,14 +32,36 @@ const SUPPRESSIONS: &[Case] = &[
         expect: &[],
     },
     Case {
-        name: "disable-next-line skips blank and comment lines",
+        name: "disable-next-line covers exactly the next line, not past a blank one",
         path: LIB,
         src: r##"
             defmodule M do
               # doctrine:disable-next-line ZERO001 -- bounded: three known values
 
+              def f(x), do: String.to_atom(x)
+            end
+        "##,
+        expect: &[("HYGIENE004", 2), ("ZERO001", 4)],
+    },
+    Case {
+        name: "disable-next-line does not skip comment lines either",
+        path: LIB,
+        src: r##"
+            defmodule M do
+              # doctrine:disable-next-line ZERO001 -- bounded: three known values
               # The values come from the enum in Shop.Status.
-              #
+              def f(x), do: String.to_atom(x)
+            end
+        "##,
+        expect: &[("HYGIENE004", 2), ("ZERO001", 4)],
+    },
+    Case {
+        name: "disable-next-line directly above the line suppresses it",
+        path: LIB,
+        src: r##"
+            defmodule M do
+              # The values come from the enum in Shop.Status.
+              # doctrine:disable-next-line ZERO001 -- bounded: three known values
               def f(x), do: String.to_atom(x)
             end
         "##,
@@ -492,7 +514,7 @@ const DOCS_SUPPRESSIONS: &[Case] = &[
         expect: &[("DOCS002", 4)],
     },
     Case {
-        name: "a DOCS suppression in test code, where DOCS never fires, is unused",
+        name: "a DOCS suppression in test code, which DOCS does not judge, is not dead weight",
         path: TEST,
         src: r##"
             defmodule Shop.ProtoTest do
@@ -500,9 +522,36 @@ const DOCS_SUPPRESSIONS: &[Case] = &[
               def helper(x), do: x
             end
         "##,
-        expect: &[("HYGIENE004", 2)],
+        expect: &[],
     },
 ];
+
+/// With DOCS widened to test code, the same suppression is used, and a stale one is reported.
+const DOCS_IN_TESTS: &[Case] = &[Case {
+    name: "with DOCS judging test code the suppression is used",
+    path: TEST,
+    src: r##"
+        defmodule Shop.ProtoTest do
+          @moduledoc "Test helpers."
+          @doc "Helper."
+          # doctrine:disable-next-line DOCS003
+          def helper(x), do: x
+          # doctrine:disable-next-line DOCS003
+          @spec other(term) :: term
+          def other(x), do: x
+        end
+    "##,
+    expect: &[("HYGIENE004", 6)],
+}];
+
+#[test]
+fn suppressions_follow_the_configured_roles() {
+    common::run_with_config(
+        DOCS_IN_TESTS,
+        DOCS_AND_HYGIENE,
+        "[rules.DOCS003]\nroles = [\"lib\", \"test\"]\n",
+    );
+}
 
 #[test]
 fn suppression_comments() {

@@ -4,7 +4,7 @@
 
 mod rdme;
 
-use crate::finding::{Finding, fingerprint, normalize_line};
+use crate::finding::{Finding, Span, fingerprint, normalize_line};
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
@@ -38,8 +38,23 @@ impl ProjectContext<'_> {
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// Report `rule` on a directory (`""` for the project root) rather than on a line of a
+    /// file: the finding has no position (`Span::is_whole_file`).
+    pub fn report_dir(&mut self, rule: &str, dir: &str, message: String) {
+        let path = if dir.is_empty() { "." } else { dir };
+        self.push(rule, path, Span::default(), message);
+    }
+
     /// Report `rule` on the 0-based `line` of `path`, whose text is `content`.
     pub fn report(&mut self, rule: &str, path: &str, content: &str, line: usize, message: String) {
+        let lines = LineIndex::new(content);
+        let text = lines.lines.get(line).copied().unwrap_or("");
+        let start = lines.start_of(line).min(content.len());
+        let span = lines.span(content, start, start + text.len());
+        self.push(rule, path, span, message);
+    }
+
+    fn push(&mut self, rule: &str, path: &str, span: Span, message: String) {
         let Some(index) = self.registry.position(rule) else {
             debug_assert!(false, "project check reported unregistered rule {rule}");
             return;
@@ -47,10 +62,6 @@ impl ProjectContext<'_> {
         if !self.rules.applies_at(index, path) {
             return;
         }
-        let lines = LineIndex::new(content);
-        let text = lines.lines.get(line).copied().unwrap_or("");
-        let start = lines.start_of(line).min(content.len());
-        let span = lines.span(content, start, start + text.len());
         self.findings.push(Finding {
             rule: rule.to_string(),
             path: path.to_string(),

@@ -9,6 +9,30 @@ pub struct Readmes;
 const GENERATOR_MARKER: &str = "**TODO: Add description**";
 const MIN_WORDS: usize = 20;
 
+/// File names that count as a README, in any letter case, most preferred first.
+const README_NAMES: &[&str] = &[
+    "readme.md",
+    "readme.markdown",
+    "readme",
+    "readme.txt",
+    "readme.rst",
+];
+
+/// The README among a directory's file names, if there is one.
+fn find_readme(names: &[String]) -> Option<&String> {
+    names
+        .iter()
+        .filter_map(|name| {
+            let lower = name.to_ascii_lowercase();
+            README_NAMES
+                .iter()
+                .position(|r| *r == lower)
+                .map(|rank| (rank, name))
+        })
+        .min()
+        .map(|(_, name)| name)
+}
+
 impl ProjectCheck for Readmes {
     fn rules(&self) -> &'static [&'static str] {
         &["RDME001", "RDME002"]
@@ -25,22 +49,20 @@ impl ProjectCheck for Readmes {
             } else {
                 format!("{dir}/")
             };
-            let readme = format!("{prefix}README.md");
             let place = if dir.is_empty() {
                 "the project root".to_string()
             } else {
                 format!("`{dir}`")
             };
-            let Some(content) = cx.read(&readme) else {
+            let names = cx.sources.list(&dir);
+            let readme = find_readme(&names).map(|name| format!("{prefix}{name}"));
+            let Some((readme, content)) = readme.and_then(|r| cx.read(&r).map(|c| (r, c))) else {
+                let message = format!("{place} has no README (README.md, or README in any case)");
                 let mix = format!("{prefix}mix.exs");
-                let mix_content = cx.read(&mix).unwrap_or_default();
-                cx.report(
-                    "RDME001",
-                    &mix,
-                    &mix_content,
-                    0,
-                    format!("{place} has no README.md"),
-                );
+                match cx.read(&mix) {
+                    Some(mix_content) => cx.report("RDME001", &mix, &mix_content, 0, message),
+                    None => cx.report_dir("RDME001", &dir, message),
+                }
                 continue;
             };
             if let Some(problem) = stub_problem(&content) {
@@ -86,7 +108,34 @@ fn stub_problem(content: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::stub_problem;
+    use super::{find_readme, stub_problem};
+
+    #[test]
+    fn readmes_in_any_letter_case_and_format() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for name in [
+            "README.md",
+            "readme.md",
+            "Readme.MD",
+            "README",
+            "README.markdown",
+            "README.txt",
+            "README.rst",
+        ] {
+            assert_eq!(
+                find_readme(&names(&[name, "mix.exs"])),
+                Some(&name.to_string())
+            );
+        }
+        assert_eq!(
+            find_readme(&names(&["README.txt", "README.md"])),
+            Some(&"README.md".to_string())
+        );
+        assert_eq!(
+            find_readme(&names(&["READ_ME.md", "docs.md", "README.html"])),
+            None
+        );
+    }
 
     #[test]
     fn recognises_stub_readmes() {
