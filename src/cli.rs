@@ -4,7 +4,7 @@
 use crate::analyze::Analyzer;
 use crate::config::{CONFIG_FILE, Config, glob_set};
 use crate::error::UserError;
-use crate::finding::{Diagnostic, Report};
+use crate::finding::{Diagnostic, DiagnosticKind, Enforcement, Report};
 use crate::output::{self, Format, RenderContext};
 use crate::project::{ProjectModel, find_root};
 use crate::registry::Registry;
@@ -62,6 +62,13 @@ enum RulesFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// Files or directories to lint; defaults to the project root (the nearest directory with
@@ -84,12 +91,26 @@ struct CheckArgs {
     /// Print findings only: no summary, no input diagnostics.
     #[arg(long, short)]
     quiet: bool,
-    /// Print the number of findings per rule instead of the findings.
+    /// Print the number of findings per rule (instead of the findings for text and concise;
+    /// on standard error for the machine formats).
     #[arg(long)]
     statistics: bool,
-    /// Never use colors.
+    /// Report only blocking findings (advisory ones are left out of every format).
+    #[arg(long)]
+    blocking_only: bool,
+    /// Exit 0 even when blocking findings remain (errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// When to use colors: `auto` (a terminal, and `NO_COLOR` unset), `always`, `never`.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Same as `--color never`.
     #[arg(long)]
     no_color: bool,
+    /// At most this many `--format github` annotations (default: `[output] max_annotations`
+    /// in `.doctrine.toml`, or 50).
+    #[arg(long)]
+    max_annotations: Option<usize>,
     /// Use this configuration file instead of `<root>/.doctrine.toml`.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -219,38 +240,48 @@ fn project_registry(cwd: &Path, mut registry: Registry) -> Result<Registry, User
     Ok(registry)
 }
 
-/// The project a `check` is about, from its arguments: `(root, anchor, targets)`, where the
-/// anchor is the path the root was found from and every target exists inside the root.
+/// The project a `check` is about, from its arguments: `(root, anchor, targets)`. Each path
+/// belongs to its nearest mix project; the root is the outermost of those (phoenix's
+/// `installer/` lies inside phoenix), so paths in nested projects of one repository can be
+/// given in any order. Every target exists inside the root; the anchor is the path the root
+/// was found from (for editors, the buffer's file).
 fn locate_project(
     args: &CheckArgs,
     cwd: &Path,
 ) -> Result<(PathBuf, PathBuf, Vec<PathBuf>), UserError> {
-    let targets: Vec<PathBuf> = args.paths.iter().map(|p| cwd.join(p)).collect();
+    let targets: Vec<PathBuf> = args.paths.iter().map(|p| normalize(&cwd.join(p))).collect();
     if let Some(missing) = args.paths.iter().zip(&targets).find(|(_, t)| !t.exists()) {
         return Err(UserError::Usage(format!(
             "{}: no such file or directory",
             missing.0.display()
         )));
     }
-    // The project is the one around the first path (for editors: around the buffer's file).
-    let anchor = match (&args.stdin_filename, targets.first()) {
-        (Some(name), _) => cwd.join(name),
-        (None, Some(first)) => first.clone(),
-        (None, None) => cwd.to_path_buf(),
+    let anchors: Vec<PathBuf> = match &args.stdin_filename {
+        Some(name) => vec![normalize(&cwd.join(name))],
+        None if targets.is_empty() => vec![cwd.to_path_buf()],
+        None => targets.clone(),
     };
-    let root = find_root(&anchor).unwrap_or_else(|| {
-        if anchor.is_dir() {
-            anchor.clone()
-        } else {
-            cwd.to_path_buf()
-        }
-    });
-    let root = std::path::absolute(&root).unwrap_or(root);
+    let root_of = |anchor: &Path| {
+        let root = find_root(anchor).unwrap_or_else(|| {
+            if anchor.is_dir() {
+                anchor.to_path_buf()
+            } else {
+                cwd.to_path_buf()
+            }
+        });
+        normalize(&std::path::absolute(&root).unwrap_or(root))
+    };
+    let roots: Vec<PathBuf> = anchors.iter().map(|a| root_of(a)).collect();
+    let root = roots
+        .iter()
+        .find(|candidate| roots.iter().all(|r| r.starts_with(candidate)))
+        .cloned()
+        .unwrap_or_else(|| roots[0].clone());
     if let Some(outside) = args
         .paths
         .iter()
         .zip(&targets)
-        .find(|(_, t)| relative(&root, t).is_none())
+        .find(|(_, t)| !t.starts_with(&root))
     {
         return Err(UserError::Usage(format!(
             "{} is outside the project at {}; check one project per run",
@@ -258,7 +289,26 @@ fn locate_project(
             root.display()
         )));
     }
-    Ok((root, anchor, targets))
+    Ok((root, anchors[0].clone(), targets))
+}
+
+/// `path` with `.` and `..` resolved lexically (symlinks are not followed), so that
+/// `lib/../lib/a.ex` is `lib/a.ex` and `lib/../../other` is outside the project.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(component);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The files to analyse: standard input under the anchor's name, or the walk of the targets.
@@ -320,8 +370,20 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
         input_errors.extend(e);
         Config::default()
     });
-    let input_diagnostics: Vec<Diagnostic> =
-        input_errors.iter().map(UserError::diagnostic).collect();
+    // Reports (JSON, SARIF, GitHub) name the file relative to the project root.
+    let config_in_project = relative(&root, &config_path);
+    let input_diagnostics: Vec<Diagnostic> = input_errors
+        .iter()
+        .map(|e| {
+            let mut d = e.diagnostic();
+            if d.path == config_display
+                && let Some(rel) = &config_in_project
+            {
+                d.path = rel.clone();
+            }
+            d
+        })
+        .collect();
     let had_input_errors = !input_errors.is_empty();
     for e in input_errors {
         print_error(e);
@@ -337,10 +399,7 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
 
     let (sources, walk_diagnostics) = read_sources(&args, &config, &root, &anchor, &targets)?;
     // Project-level rules judge the whole project, so they run only when it is all checked.
-    let whole_project = args.stdin_filename.is_none()
-        && targets
-            .iter()
-            .all(|t| std::path::absolute(t).is_ok_and(|t| t == root));
+    let whole_project = args.stdin_filename.is_none() && targets.iter().all(|t| *t == root);
     let project = ProjectModel::discover(&root);
     // A partial run still needs the facts only the whole project has (its behaviours).
     let context = (!whole_project).then(|| {
@@ -360,24 +419,67 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
     report.diagnostics.extend(walk_diagnostics);
     report.diagnostics.extend(input_diagnostics);
     report.sort();
-    let code = finish(&args, &report, &registry, &rules, sources.as_ref(), &root)?;
-    Ok(if had_input_errors {
-        ExitCode::from(2)
-    } else {
-        code
-    })
+    if args.blocking_only {
+        report
+            .findings
+            .retain(|f| f.enforcement == Enforcement::Blocking);
+    }
+    let outcome = Outcome {
+        blocking: report.blocking_count() > 0,
+        errors: had_input_errors,
+    };
+    let max_annotations = args.max_annotations.unwrap_or(config.max_annotations);
+    finish(
+        &args,
+        &report,
+        &registry,
+        &rules,
+        sources.as_ref(),
+        (&root, cwd),
+        max_annotations,
+        &outcome,
+    )?;
+    Ok(outcome.exit_code(args.exit_zero))
 }
 
+/// How a run ends: exit 2 on configuration or input errors, else 1 with blocking findings
+/// (0 with `--exit-zero`), else 0.
+struct Outcome {
+    blocking: bool,
+    errors: bool,
+}
+
+impl Outcome {
+    fn exit_code(&self, exit_zero: bool) -> ExitCode {
+        match (self.errors, self.blocking && !exit_zero) {
+            (true, _) => ExitCode::from(2),
+            (false, true) => ExitCode::from(1),
+            (false, false) => ExitCode::SUCCESS,
+        }
+    }
+}
+
+fn use_color(args: &CheckArgs, to_terminal: bool) -> bool {
+    match (args.no_color, args.color) {
+        (true, _) | (_, ColorChoice::Never) => false,
+        (false, ColorChoice::Always) => true,
+        (false, ColorChoice::Auto) => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn finish(
     args: &CheckArgs,
     report: &Report,
     registry: &Registry,
     rules: &RuleSet,
     sources: &dyn SourceSet,
-    root: &Path,
-) -> Result<ExitCode, UserError> {
+    (root, cwd): (&Path, &Path),
+    max_annotations: usize,
+    outcome: &Outcome,
+) -> Result<(), UserError> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none();
+    let color = use_color(args, to_terminal);
     let checkout = root
         .ancestors()
         .find(|dir| dir.join(".git").exists())
@@ -396,8 +498,13 @@ fn finish(
         color,
         statistics: args.statistics,
         quiet: args.quiet,
+        root,
+        cwd,
+        max_annotations,
+        execution_successful: !outcome.errors,
     };
     let rendered = output::render(args.format, &cx);
+    let human = matches!(args.format, Format::Text | Format::Concise);
     match &args.output {
         Some(path) => std::fs::write(path, rendered).map_err(|source| UserError::Io {
             context: format!("cannot write {}", path.display()),
@@ -407,17 +514,27 @@ fn finish(
             print(&rendered)?;
         }
     }
+    let mut stderr = String::new();
+    if args.statistics && !human {
+        stderr.push_str(&output::statistics(&cx));
+    }
     if !args.quiet {
-        for d in &report.diagnostics {
+        // Configuration errors were printed as errors already.
+        for d in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.kind != DiagnosticKind::ConfigError)
+        {
             let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!("warning: {}{line}: {}", d.path, d.message);
+            stderr.push_str(&format!("warning: {}{line}: {}\n", d.path, d.message));
+        }
+        // A report written to a file still says on the terminal how the run went.
+        if args.output.is_some() {
+            stderr.push_str(&output::summary_line(&cx));
         }
     }
-    Ok(if report.blocking_count() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let _ = std::io::stderr().write_all(stderr.as_bytes());
+    Ok(())
 }
 
 /// Write to stdout; a closed pipe (`doctrine check | head`) is not an error.

@@ -299,14 +299,19 @@ const FORMATS: [(&str, &[&str]); 5] = [
     ("statistics", &["--statistics"]),
 ];
 
-/// Every format on one fixture, three ways: `check fixtures/<name>` from the crate root (the
-/// snapshot), `check` with the fixture as the current directory, and `check <absolute path>`
-/// from elsewhere. All three must print the same bytes, and none may leak an absolute path.
+/// Every format on one fixture, three ways: `check` with the fixture as the current directory
+/// (the snapshot), `check fixtures/<name>` from the crate root, and `check <absolute path>`
+/// from elsewhere. Machine formats (JSON, GitHub) print the same bytes all three ways; the
+/// human formats show paths relative to the current directory, so they differ only by the
+/// fixture's path from there. None may leak an absolute path.
 fn snapshot_fixture(name: &str) {
     let absolute = fixture(name);
     let absolute_str = absolute.to_str().unwrap();
+    let elsewhere = std::env::temp_dir();
     for (label, flags) in FORMATS {
-        let run = check_fixture(name, flags);
+        let mut no_path = vec!["check"];
+        no_path.extend_from_slice(flags);
+        let run = doctrine(&absolute, &no_path);
         assert_eq!(
             run.code, 1,
             "{name} {label}: the fixture has blocking findings\n{}",
@@ -321,21 +326,39 @@ fn snapshot_fixture(name: &str) {
             "{name} {label}: the output holds an absolute path:\n{}",
             run.stdout
         );
+        let human = matches!(label, "concise" | "text");
 
-        let mut no_path = vec!["check"];
-        no_path.extend_from_slice(flags);
-        let from_inside = doctrine(&absolute, &no_path);
+        let from_crate_root = check_fixture(name, flags);
+        let prefix = format!("fixtures/{name}/");
+        if human {
+            assert!(
+                from_crate_root.stdout.contains(&prefix),
+                "{name} {label}: paths from the crate root start with {prefix}:\n{}",
+                from_crate_root.stdout
+            );
+        }
         assert_eq!(
-            (from_inside.code, &from_inside.stdout, &from_inside.stderr),
+            (
+                from_crate_root.code,
+                &shown_from(&from_crate_root.stdout, &prefix, human),
+                &from_crate_root.stderr
+            ),
             (run.code, &run.stdout, &run.stderr),
-            "{name} {label}: running inside the fixture with no path differs"
+            "{name} {label}: `check fixtures/{name}` from the crate root differs"
         );
 
         let mut with_absolute = vec!["check", absolute_str];
         with_absolute.extend_from_slice(flags);
-        let from_elsewhere = doctrine(&std::env::temp_dir(), &with_absolute);
+        let from_elsewhere = doctrine(&elsewhere, &with_absolute);
+        let prefix = format!(
+            "{}/",
+            doctrine::output::relative_from(&elsewhere.canonicalize().unwrap(), &absolute)
+        );
         assert_eq!(
-            (from_elsewhere.code, &from_elsewhere.stdout),
+            (
+                from_elsewhere.code,
+                &shown_from(&from_elsewhere.stdout, &prefix, human)
+            ),
             (run.code, &run.stdout),
             "{name} {label}: an absolute path from another directory differs"
         );
@@ -366,6 +389,15 @@ fn snapshot_fixture(name: &str) {
         }, {
             insta::assert_snapshot!(format!("{name}-{label}"), stdout);
         });
+    }
+}
+
+/// Human output with the fixture's path from the current directory taken out of its paths.
+fn shown_from(stdout: &str, prefix: &str, human: bool) -> String {
+    if human {
+        stdout.replace(prefix, "")
+    } else {
+        stdout.to_string()
     }
 }
 
@@ -520,7 +552,7 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
 fn select_of_a_rule_without_findings_exits_0() {
     let run = check_fixture("plain_app", &["--select", "RDME001", "--format", "concise"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout, "No findings in 11 file(s).\n");
+    assert_eq!(run.stdout, "No findings in 11 file(s) scanned.\n");
 
     let tiny = tiny_project();
     let run = doctrine(tiny.path(), &["check", "--select", "ZERO002"]);
@@ -724,7 +756,7 @@ fn pillar_advisory_turns_findings_advisory_and_does_not_block() {
     assert!(!run.stdout.contains("[blocking]"));
     assert!(
         run.stdout
-            .ends_with("Found 12 finding(s): 0 blocking, 12 advisory, in 11 file(s).\n"),
+            .ends_with("By pillar:\n  DOCS         0 blocking    12 advisory\nFound 12 finding(s): 0 blocking, 12 advisory. 3 file(s) with findings, 11 scanned.\n"),
         "{}",
         run.stdout
     );
@@ -857,7 +889,11 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
         let run = check_fixture("plain_app", &[flags, &["--output", file_arg]].concat());
         assert_eq!(run.code, 1);
         assert_eq!(run.stdout, "", "{label}: stdout must stay empty");
-        assert_eq!(run.stderr, "");
+        assert_eq!(
+            run.stderr,
+            "Found 29 finding(s): 29 blocking, 0 advisory. 5 file(s) with findings, 11 scanned.\n",
+            "{label}: the one-line summary still reaches the terminal"
+        );
         let written = std::fs::read_to_string(&file).unwrap();
         assert_eq!(
             written, expected.stdout,
@@ -917,7 +953,7 @@ fn stdin_filename_lints_standard_input_as_that_path() {
         Some(clean),
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert_eq!(run.stdout, "No findings in 1 file(s).\n");
+    assert_eq!(run.stdout, "No findings in 1 file(s) scanned.\n");
 
     // Test code is not lib code.
     let run = doctrine_with_stdin(

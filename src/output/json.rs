@@ -18,16 +18,18 @@ pub fn render(cx: &RenderContext) -> String {
         .iter()
         .map(|f| {
             let rule = cx.registry.get(&f.rule);
+            // A finding about a whole file or directory has no position.
+            let at = |n: u32| (!f.span.is_whole_file()).then_some(n);
             json!({
                 "rule": f.rule,
                 "name": rule.map(|r| r.def.name.as_str()),
                 "pillar": rule.map(|r| r.def.pillar.as_str()),
                 "enforcement": f.enforcement,
                 "path": f.path,
-                "line": f.span.start_line,
-                "column": f.span.start_column,
-                "end_line": f.span.end_line,
-                "end_column": f.span.end_column,
+                "line": at(f.span.start_line),
+                "column": at(f.span.start_column),
+                "end_line": at(f.span.end_line),
+                "end_column": at(f.span.end_column),
                 "message": f.message,
                 "fingerprint": f.fingerprint,
             })

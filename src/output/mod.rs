@@ -6,6 +6,8 @@ mod json;
 mod sarif;
 mod text;
 
+pub use text::{statistics, summary_line};
+
 use crate::finding::Report;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
@@ -39,6 +41,51 @@ pub struct RenderContext<'a> {
     pub color: bool,
     pub statistics: bool,
     pub quiet: bool,
+    /// The project root and the current directory, both absolute: text and concise paths
+    /// are shown relative to the current directory, so a terminal can open them.
+    pub root: &'a Path,
+    pub cwd: &'a Path,
+    /// At most this many GitHub annotations.
+    pub max_annotations: usize,
+    /// False when the run exits 2 (configuration or input errors): SARIF says so.
+    pub execution_successful: bool,
+}
+
+impl RenderContext<'_> {
+    /// A project-relative path as the user reaches it from the current directory.
+    pub fn display_path(&self, path: &str) -> String {
+        if self.cwd == self.root {
+            return path.to_string();
+        }
+        let directory = path.ends_with('/');
+        let shown = relative_from(self.cwd, &self.root.join(path.trim_end_matches("./")));
+        match (shown.as_str(), directory) {
+            ("", _) => "./".to_string(),
+            (_, true) => format!("{shown}/"),
+            (_, false) => shown,
+        }
+    }
+}
+
+/// The path of `target` (a directory) as seen from `cwd`, both absolute: `""` when they are
+/// the same, `../..` when `target` is above, `sub/dir` when below, or the absolute path when
+/// they share nothing.
+pub fn relative_from(cwd: &Path, target: &Path) -> String {
+    let cwd: Vec<_> = cwd.components().collect();
+    let target_parts: Vec<_> = target.components().collect();
+    let common = cwd
+        .iter()
+        .zip(&target_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return target.display().to_string();
+    }
+    let ups = std::iter::repeat_n("..".to_string(), cwd.len() - common);
+    let downs = target_parts[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    ups.chain(downs).collect::<Vec<_>>().join("/")
 }
 
 pub fn render(format: Format, cx: &RenderContext) -> String {
@@ -48,5 +95,33 @@ pub fn render(format: Format, cx: &RenderContext) -> String {
         Format::Json => json::render(cx),
         Format::Sarif => sarif::render(cx),
         Format::Github => github::render(cx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_from_the_current_directory() {
+        let root = Path::new("/work/shop");
+        assert_eq!(relative_from(Path::new("/work/shop"), root), "");
+        assert_eq!(
+            relative_from(Path::new("/work/shop/lib/shop"), root),
+            "../.."
+        );
+        assert_eq!(relative_from(Path::new("/work"), root), "shop");
+        assert_eq!(relative_from(Path::new("/work/other"), root), "../shop");
+        assert_eq!(
+            relative_from(
+                Path::new("/work/shop/lib/shop"),
+                &root.join("lib/shop/a.ex")
+            ),
+            "a.ex"
+        );
+        assert_eq!(
+            relative_from(Path::new("/work/shop/test"), &root.join("lib/a.ex")),
+            "../lib/a.ex"
+        );
     }
 }

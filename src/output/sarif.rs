@@ -79,7 +79,7 @@ pub fn render(cx: &RenderContext) -> String {
                 }
             },
             "invocations": [{
-                "executionSuccessful": true,
+                "executionSuccessful": cx.execution_successful,
                 "toolExecutionNotifications": notifications,
             }],
             "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(cx.checkout) } },
@@ -123,18 +123,24 @@ fn rule_descriptor(cx: &RenderContext, i: usize) -> Value {
 
 fn physical_location(cx: &RenderContext, f: &Finding) -> Value {
     let span = &f.span;
-    json!({
-        "artifactLocation": {
-            "uri": encode_uri(&format!("{}{}", cx.checkout_prefix, f.path)),
-            "uriBaseId": SRCROOT,
-        },
-        "region": {
+    // A directory finding's path ends in `/` (`./` for the project root).
+    let path = match (f.path.as_str(), cx.checkout_prefix) {
+        ("./", "") => "./".to_string(),
+        ("./", prefix) => prefix.to_string(),
+        (p, prefix) => format!("{prefix}{p}"),
+    };
+    let mut location = json!({
+        "artifactLocation": { "uri": encode_uri(&path), "uriBaseId": SRCROOT },
+    });
+    if !span.is_whole_file() {
+        location["region"] = json!({
             "startLine": span.start_line,
             "startColumn": span.start_column,
             "endLine": span.end_line,
             "endColumn": span.end_column,
-        },
-    })
+        });
+    }
+    location
 }
 
 fn notification(cx: &RenderContext, d: &Diagnostic) -> Value {

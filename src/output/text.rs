@@ -6,7 +6,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
     SourceCode,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write};
 
 /// Fixed so that output does not depend on the terminal it was produced in.
@@ -17,12 +17,12 @@ const MAX_SNIPPET_COLUMN: u32 = 1_000;
 pub fn render(cx: &RenderContext, snippets: bool) -> String {
     let mut out = String::new();
     if cx.statistics {
-        write_statistics(cx, &mut out);
+        out.push_str(&statistics(cx));
     } else if snippets {
         write_snippets(cx, &mut out);
     } else {
         for f in &cx.report.findings {
-            let _ = writeln!(out, "{}", concise_line(f));
+            let _ = writeln!(out, "{}", concise_line(cx, f));
         }
     }
     if !cx.quiet {
@@ -31,13 +31,17 @@ pub fn render(cx: &RenderContext, snippets: bool) -> String {
     out
 }
 
-/// `path:line:col: RULE [enforcement] message`
-fn concise_line(f: &Finding) -> String {
+/// `path:line:col: RULE [enforcement] message`, the path as the user reaches it from the
+/// current directory; `path: RULE …` for a finding about a whole file or directory.
+fn concise_line(cx: &RenderContext, f: &Finding) -> String {
+    let position = if f.span.is_whole_file() {
+        String::new()
+    } else {
+        format!(":{}:{}", f.span.start_line, f.span.start_column)
+    };
     format!(
-        "{}:{}:{}: {} [{}] {}",
-        f.path,
-        f.span.start_line,
-        f.span.start_column,
+        "{}{position}: {} [{}] {}",
+        cx.display_path(&f.path),
         f.rule,
         f.enforcement.as_str(),
         f.message
@@ -120,16 +124,17 @@ fn write_snippets(cx: &RenderContext, out: &mut String) {
                 .unwrap_or_default();
             current = Some((
                 finding.path.clone(),
-                NamedSource::new(&finding.path, content),
+                NamedSource::new(cx.display_path(&finding.path), content),
             ));
         }
         let (_, source) = current.as_ref().expect("set above");
         // A snippet of minified or generated code helps nobody (and miette cannot draw
         // columns past u16::MAX): such findings get one plain line.
-        if finding.span.end_column > MAX_SNIPPET_COLUMN
+        if finding.span.is_whole_file()
+            || finding.span.end_column > MAX_SNIPPET_COLUMN
             || finding.span.start_column > MAX_SNIPPET_COLUMN
         {
-            let _ = writeln!(out, "{}\n", concise_line(finding));
+            let _ = writeln!(out, "{}\n", concise_line(cx, finding));
             continue;
         }
         let rule = cx.registry.get(&finding.rule).map(|r| &r.def);
@@ -148,12 +153,16 @@ fn write_snippets(cx: &RenderContext, out: &mut String) {
     }
 }
 
-fn write_statistics(cx: &RenderContext, out: &mut String) {
+/// The number of findings per rule, most frequent first: `--statistics`.
+pub fn statistics(cx: &RenderContext) -> String {
     let mut counts: BTreeMap<&str, (usize, Enforcement)> = BTreeMap::new();
     for f in &cx.report.findings {
         counts.entry(&f.rule).or_insert((0, f.enforcement)).0 += 1;
     }
-    for (rule, (count, enforcement)) in counts {
+    let mut rows: Vec<(&str, (usize, Enforcement))> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let mut out = String::new();
+    for (rule, (count, enforcement)) in rows {
         let name = cx.registry.get(rule).map_or("", |r| r.def.name.as_str());
         let _ = writeln!(
             out,
@@ -161,20 +170,66 @@ fn write_statistics(cx: &RenderContext, out: &mut String) {
             enforcement.as_str()
         );
     }
+    out
+}
+
+/// The closing summary: counts per pillar in doctrine order, then `summary_line`.
+pub fn summary(cx: &RenderContext) -> String {
+    let report = cx.report;
+    let mut out = String::new();
+    if report.findings.is_empty() {
+        return summary_line(cx);
+    }
+    let mut by_pillar: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for f in &report.findings {
+        let pillar = cx
+            .registry
+            .get(&f.rule)
+            .map_or("", |r| r.def.pillar.as_str());
+        let entry = by_pillar.entry(pillar).or_default();
+        match f.enforcement {
+            Enforcement::Blocking => entry.0 += 1,
+            _ => entry.1 += 1,
+        }
+    }
+    let order = |code: &str| {
+        cx.registry
+            .pillars
+            .iter()
+            .position(|p| p.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    let mut pillars: Vec<_> = by_pillar.into_iter().collect();
+    pillars.sort_by_key(|(code, _)| (order(code), code.to_string()));
+    out.push_str("By pillar:\n");
+    for (code, (blocking, advisory)) in pillars {
+        let _ = writeln!(
+            out,
+            "  {code:<8} {blocking:>5} blocking {advisory:>5} advisory"
+        );
+    }
+    out.push_str(&summary_line(cx));
+    out
+}
+
+/// One line: the totals and how many files have findings. Printed on stderr when the
+/// report goes to a file.
+pub fn summary_line(cx: &RenderContext) -> String {
+    let report = cx.report;
+    let files = report.metrics.files;
+    if report.findings.is_empty() {
+        return format!("No findings in {files} file(s) scanned.\n");
+    }
+    let blocking = report.blocking_count();
+    let with_findings: BTreeSet<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+    format!(
+        "Found {} finding(s): {blocking} blocking, {} advisory. {} file(s) with findings, {files} scanned.\n",
+        report.findings.len(),
+        report.findings.len() - blocking,
+        with_findings.len(),
+    )
 }
 
 fn write_summary(cx: &RenderContext, out: &mut String) {
-    let report = cx.report;
-    let blocking = report.blocking_count();
-    let advisory = report.findings.len() - blocking;
-    let files = report.metrics.files;
-    if report.findings.is_empty() {
-        let _ = writeln!(out, "No findings in {files} file(s).");
-    } else {
-        let _ = writeln!(
-            out,
-            "Found {} finding(s): {blocking} blocking, {advisory} advisory, in {files} file(s).",
-            report.findings.len()
-        );
-    }
+    out.push_str(&summary(cx));
 }

@@ -39,10 +39,15 @@ impl ProjectContext<'_> {
     }
 
     /// Report `rule` on a directory (`""` for the project root) rather than on a line of a
-    /// file: the finding has no position (`Span::is_whole_file`).
+    /// file: the finding's path ends in `/` (`./` for the root) and it has no position
+    /// (`Span::is_whole_file`).
     pub fn report_dir(&mut self, rule: &str, dir: &str, message: String) {
-        let path = if dir.is_empty() { "." } else { dir };
-        self.push(rule, path, Span::default(), message);
+        let path = if dir.is_empty() {
+            "./".to_string()
+        } else {
+            format!("{dir}/")
+        };
+        self.push(rule, &path, Span::default(), message);
     }
 
     /// Report `rule` on the 0-based `line` of `path`, whose text is `content`.
