@@ -412,7 +412,7 @@ fn add_documentation_metrics(m: &mut Metrics, outline: &ModuleOutline) {
     {
         m.public_functions += 1;
         m.documented_functions += u64::from(f.has_doc || outline.doc == ModuleDoc::Hidden);
-        if f.kind == DefKind::Def {
+        if f.kind == DefKind::Def && !f.is_component && outline.doc != ModuleDoc::Hidden {
             m.spec_candidates += 1;
             m.specced_functions += u64::from(f.has_spec);
         }

@@ -988,6 +988,45 @@ const CALLBACKS: &[Case] = &[
         expect: &[("DOCS002", 12), ("DOCS003", 12)],
     },
     Case {
+        name: "a module with init/1 and call/2 is a module plug",
+        path: LIB,
+        src: r##"
+            defmodule ShopWebPlugs.Vary do
+              @moduledoc "Adds a Vary header."
+              import Plug.Conn
+              def init(opts), do: opts
+              def call(conn, vary), do: put_resp_header(conn, "vary", vary)
+            end
+
+            defmodule Shop.Half do
+              @moduledoc "Only one of the two."
+              def init(opts), do: opts
+            end
+        "##,
+        expect: &[("DOCS002", 10), ("DOCS003", 10)],
+    },
+    Case {
+        name: "function components need a doc but no spec",
+        path: LIB,
+        src: r##"
+            defmodule ShopWeb.Widgets.Buttons do
+              @moduledoc "Buttons."
+              use Phoenix.Component
+
+              @doc "A button."
+              attr :label, :string, required: true
+              slot :inner_block
+              def button(assigns), do: ~H"<button>{@label}</button>"
+
+              def badge(assigns), do: ~H"<span></span>"
+
+              @doc "Not a component: two parameters."
+              def label(assigns, other), do: {assigns, other}
+            end
+        "##,
+        expect: &[("DOCS002", 10), ("DOCS003", 13)],
+    },
+    Case {
         name: "a declared behaviour that defines no such callback",
         path: LIB,
         src: r##"

@@ -57,7 +57,12 @@ impl Check for Documentation {
                 );
             }
             // A protocol's heads are specced by its `t` type; implementations are `defimpl`s.
-            if function.kind == DefKind::Def && !protocol && !function.has_spec {
+            // A function component's contract is its `attr`s.
+            if function.kind == DefKind::Def
+                && !protocol
+                && !function.is_component
+                && !function.has_spec
+            {
                 cx.report_unless_callback(
                     "DOCS003",
                     function.name_node,

@@ -48,6 +48,9 @@ pub struct PublicFunction<'t> {
     pub has_spec: bool,
     /// Declared with `@impl`, or a callback of a well-known behaviour the module declares.
     pub is_callback: bool,
+    /// A Phoenix function component: declared with `attr`/`slot`, or taking only `assigns`
+    /// (which `~H` requires). Its attributes are its contract; a `@spec` adds nothing.
+    pub is_component: bool,
     /// When the module declares behaviours this table does not know (the project's own),
     /// whether the function is one of their callbacks: asked of the project's behaviours.
     pub callback_question: Option<CallbackQuestion>,
@@ -110,6 +113,7 @@ impl<'t> ModuleOutline<'t> {
         };
         let mut pending_doc = false;
         let mut pending_impl = false;
+        let mut pending_component = false;
         let mut specs: Vec<(&str, usize)> = Vec::new();
         let statements = module_statements(definition, src);
         let aliases = LocalAliases::collect(&statements, src, resolve);
@@ -151,6 +155,10 @@ impl<'t> ModuleOutline<'t> {
                     outline.behaviours.push("Exception".into());
                     continue;
                 }
+                "attr" | "slot" => {
+                    pending_component = true;
+                    continue;
+                }
                 "use" => {
                     outline
                         .behaviours
@@ -162,20 +170,25 @@ impl<'t> ModuleOutline<'t> {
             let head = call_args(statement)
                 .first()
                 .and_then(|h| function_head(*h, src));
-            let (doc, callback) = (
+            let (doc, callback, declared_component) = (
                 std::mem::take(&mut pending_doc),
                 std::mem::take(&mut pending_impl),
+                std::mem::take(&mut pending_component),
             );
             let (Some(kind), Some(head)) = (kind, head) else {
                 continue;
             };
+            let is_component = declared_component || head.takes_only_assigns;
             let already = outline
                 .functions
                 .iter_mut()
                 .find(|f| f.name == head.name && f.kind == kind && f.max_arity == head.max_arity);
             match already {
                 // A later clause: `@impl` may sit on any clause; `@doc` only counts on the first.
-                Some(existing) => existing.is_callback |= callback,
+                Some(existing) => {
+                    existing.is_callback |= callback;
+                    existing.is_component |= is_component;
+                }
                 None => outline.functions.push(PublicFunction {
                     kind,
                     name: head.name,
@@ -185,11 +198,22 @@ impl<'t> ModuleOutline<'t> {
                     has_doc: doc,
                     has_spec: false,
                     is_callback: callback,
+                    is_component,
                     callback_question: None,
                 }),
             }
         }
 
+        // A module plug is any module with `init/1` and `call/2`; few declare `@behaviour Plug`.
+        let defines = |name: &str, arity: usize| {
+            outline
+                .functions
+                .iter()
+                .any(|f| f.kind == DefKind::Def && f.name == name && f.max_arity == arity)
+        };
+        if defines("init", 1) && defines("call", 2) {
+            outline.behaviours.push("Plug".into());
+        }
         outline.behaviours.sort();
         outline.behaviours.dedup();
         let unknown: Vec<String> = outline
@@ -386,6 +410,8 @@ struct Head<'t> {
     name_node: Node<'t>,
     min_arity: usize,
     max_arity: usize,
+    /// `def button(assigns)`: one parameter, the variable `assigns`.
+    takes_only_assigns: bool,
 }
 
 /// The name and arity range of a definition head: `f(a, b \\ 1) when guard`, `f`, `a + b`.
@@ -399,6 +425,7 @@ fn function_head<'t>(head: Node<'t>, src: &'t str) -> Option<Head<'t>> {
             name_node: head,
             min_arity: 0,
             max_arity: 0,
+            takes_only_assigns: false,
         }),
         "call" => {
             let target = head.child_by_field_name("target")?;
@@ -410,11 +437,14 @@ fn function_head<'t>(head: Node<'t>, src: &'t str) -> Option<Head<'t>> {
                 .iter()
                 .filter(|a| a.kind() == "binary_operator" && operator(**a) == Some("\\\\"))
                 .count();
+            let takes_only_assigns = matches!(args.as_slice(), [only]
+                if only.kind() == "identifier" && text(*only, src) == "assigns");
             Some(Head {
                 name: text(target, src),
                 name_node: target,
                 min_arity: args.len() - defaults,
                 max_arity: args.len(),
+                takes_only_assigns,
             })
         }
         "binary_operator" | "unary_operator" => {
@@ -429,6 +459,7 @@ fn function_head<'t>(head: Node<'t>, src: &'t str) -> Option<Head<'t>> {
                 name_node: op,
                 min_arity: arity,
                 max_arity: arity,
+                takes_only_assigns: false,
             })
         }
         _ => None,
