@@ -3,6 +3,8 @@
 //! case at once.
 #![allow(dead_code)]
 
+pub mod run;
+
 /// One table row: a snippet linted as `path`, and every finding it must produce (and no other)
 /// among the rules the table looks at.
 pub struct Case {
