@@ -292,7 +292,7 @@ fn github_annotations_come_ranked_and_capped_with_a_notice() {
     write(
         root,
         "README.md",
-        &format!("# X\n\n{}\n", "words ".repeat(30)),
+        format!("# X\n\n{}\n", "words ".repeat(30)),
     );
     let mut body = String::from("defmodule X.A do\n");
     for i in 0..30 {
@@ -409,13 +409,9 @@ fn paths_in_nested_mix_projects_work_in_any_order() {
     let atom = |m: &str| {
         format!("defmodule {m} do\n  @moduledoc false\n  def f(x), do: String.to_atom(x)\nend\n")
     };
-    write(root, "lib/phx.ex", &atom("Phx"));
-    write(root, "installer/lib/phx_new.ex", &atom("Phx.New"));
-    write(
-        root,
-        "installer/test/phx_new_test.exs",
-        &atom("Phx.NewTest"),
-    );
+    write(root, "lib/phx.ex", atom("Phx"));
+    write(root, "installer/lib/phx_new.ex", atom("Phx.New"));
+    write(root, "installer/test/phx_new_test.exs", atom("Phx.NewTest"));
     let expected = vec![
         (
             "ZERO001".to_string(),
