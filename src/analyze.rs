@@ -18,7 +18,7 @@ use crate::syntax::calls::{Call, function_name};
 use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
 use crate::syntax::local_call_name;
-use crate::syntax::outline::{DefKind, ModuleDoc, ModuleOutline};
+use crate::syntax::outline::{ModuleDoc, ModuleOutline};
 use crate::syntax::parse::{language, parse};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
@@ -401,20 +401,17 @@ fn first_code_byte(root: Node) -> usize {
         .map_or(usize::MAX, |n| n.start_byte())
 }
 
-/// The documentation counts of a lib module, inputs of the health score.
+/// The documentation counts of a lib module, inputs of the health score: the same
+/// candidates the DOCS rules judge.
 fn add_documentation_metrics(m: &mut Metrics, outline: &ModuleOutline) {
     m.modules += 1;
-    m.modules_with_moduledoc += u64::from(outline.doc != ModuleDoc::Missing);
-    for f in outline
-        .functions
-        .iter()
-        .filter(|f| !f.is_callback && !f.is_hidden_by_name())
-    {
+    m.modules_with_moduledoc += u64::from(outline.doc != ModuleDoc::Missing || outline.deprecated);
+    for f in outline.doc_candidates() {
         m.public_functions += 1;
-        m.documented_functions += u64::from(f.has_doc || outline.doc == ModuleDoc::Hidden);
-        if f.kind == DefKind::Def && !f.is_component && outline.doc != ModuleDoc::Hidden {
-            m.spec_candidates += 1;
-            m.specced_functions += u64::from(f.has_spec);
-        }
+        m.documented_functions += u64::from(f.is_documented());
+    }
+    for f in outline.spec_candidates() {
+        m.spec_candidates += 1;
+        m.specced_functions += u64::from(f.has_spec);
     }
 }

@@ -845,7 +845,7 @@ const DOCS003: &[Case] = &[
         expect: &[],
     },
     Case {
-        name: "doc false functions still need a spec, moduledoc false ones do not",
+        name: "doc false and moduledoc false functions are not API: no spec needed",
         path: LIB,
         src: r##"
             defmodule Shop.Pricing do
@@ -859,7 +859,7 @@ const DOCS003: &[Case] = &[
               def anything, do: :ok
             end
         "##,
-        expect: &[("DOCS003", 4)],
+        expect: &[],
     },
     Case {
         name: "test code needs no docs or specs",
@@ -1025,6 +1025,41 @@ const CALLBACKS: &[Case] = &[
             end
         "##,
         expect: &[("DOCS002", 10), ("DOCS003", 13)],
+    },
+    Case {
+        name: "deprecated functions and modules are documented by the deprecation",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Legacy do
+              @moduledoc "Old helpers."
+              @deprecated "Use Shop.Cart.total/1 instead"
+              def total(items), do: Enum.sum(items)
+
+              @doc deprecated: "Use Shop.Cart.count/1 instead"
+              def count(items), do: length(items)
+
+              def kept(items), do: items
+            end
+
+            defmodule Shop.Dict do
+              @moduledoc deprecated: "Use Map instead"
+              def get(dict, key), do: Map.get(dict, key)
+            end
+        "##,
+        expect: &[("DOCS002", 9), ("DOCS003", 9)],
+    },
+    Case {
+        name: "components declared with attr get their doc from Phoenix",
+        path: LIB,
+        src: r##"
+            defmodule ShopWeb.Widgets.Layout do
+              @moduledoc "Layout pieces."
+              use Phoenix.Component
+              attr :title, :string
+              def header(assigns), do: ~H"<h1>{@title}</h1>"
+            end
+        "##,
+        expect: &[],
     },
     Case {
         name: "a declared behaviour that defines no such callback",

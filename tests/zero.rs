@@ -1346,6 +1346,137 @@ const ZERO002_RERAISE: &[Case] = &[
     },
 ];
 
+const ZERO001_BOUNDED: &[Case] = &[
+    Case {
+        name: "values a guard, an allow-list check or a literal generator bounds",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Paths do
+              def join(project, location) when location in [:project, :app, :web] do
+                Map.fetch!(project, :"#{location}_path")
+              end
+
+              def flag(name, other) when is_binary(other) and is_atom(name) do
+                String.to_atom("old_#{name}")
+              end
+
+              def safe_to_atom(binary, allowed) when is_binary(binary) do
+                if binary in allowed, do: String.to_atom(binary)
+              end
+
+              def errors(changes) do
+                Enum.flat_map([:public, :gravatar], fn kind ->
+                  [{:"#{kind}_email", Map.get(changes, kind)}]
+                end)
+              end
+
+              def keys do
+                for {kind, suffix} <- [{:a, "x"}, {:b, "y"}], do: :"#{kind}_#{suffix}"
+              end
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "bounds end where their range ends, and only cover their variable",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Paths do
+              def join(project, location, other) when location in [:a, :b] do
+                :"#{other}_path"
+              end
+
+              def check(binary, allowed) do
+                if binary in allowed do
+                  :ok
+                else
+                  String.to_atom(binary)
+                end
+              end
+
+              def after_guard(location) when location in [:a], do: location
+              def after_guard(location), do: String.to_atom(location)
+
+              def dynamic(params) do
+                for kind <- params["kinds"], do: :"#{kind}_email"
+              end
+
+              def dynamic_enum(kinds) do
+                Enum.map(kinds, fn kind -> String.to_atom(kind) end)
+              end
+            end
+        "##,
+        expect: &[
+            ("ZERO001", 3),
+            ("ZERO001", 10),
+            ("ZERO001", 15),
+            ("ZERO001", 18),
+            ("ZERO001", 22),
+        ],
+    },
+];
+
+#[test]
+fn zero001_values_from_a_fixed_set_are_not_run_time_data() {
+    run(ZERO001_BOUNDED, ZERO);
+}
+
+const ZERO002_FORWARDED: &[Case] = &[
+    Case {
+        name: "a module's own reraise, and a tuple that carries the failure on",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Router do
+              def dispatch(conn, fun) do
+                fun.(conn)
+              rescue
+                e -> Plug.Conn.WrapperError.reraise(conn, :error, e, __STACKTRACE__)
+              end
+
+              def monitored(fun) do
+                outcome =
+                  try do
+                    {:ok, fun.()}
+                  catch
+                    kind, reason -> {:raised, kind, reason, __STACKTRACE__}
+                  end
+
+                case outcome do
+                  {:ok, result} -> result
+                  {:raised, kind, reason, stack} -> :erlang.raise(kind, reason, stack)
+                end
+              end
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "a tuple without the stacktrace, or without what was caught, swallows it",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Router do
+              def a(fun) do
+                fun.()
+              rescue
+                e -> {:error, e}
+              end
+
+              def b(fun) do
+                fun.()
+              catch
+                kind, reason -> {:error, kind, __STACKTRACE__}
+              end
+            end
+        "##,
+        expect: &[("ZERO002", 5), ("ZERO002", 11)],
+    },
+];
+
+#[test]
+fn zero002_failures_handed_on_with_their_stacktrace_are_not_swallowed() {
+    run(ZERO002_FORWARDED, ZERO);
+}
+
 #[test]
 fn zero002_catch_all_clauses_that_reraise_are_not_flagged() {
     run(ZERO002_RERAISE, ZERO);

@@ -23,7 +23,11 @@ impl Check for Documentation {
             return;
         }
         let protocol = module.kind == ModuleKind::Protocol;
-        if module.doc == ModuleDoc::Missing && !protocol && !module.name.ends_with(".MixProject") {
+        if module.doc == ModuleDoc::Missing
+            && !protocol
+            && !module.deprecated
+            && !module.name.ends_with(".MixProject")
+        {
             cx.report(
                 "DOCS001",
                 module.name_node,
@@ -33,43 +37,33 @@ impl Check for Documentation {
                 ),
             );
         }
-        if module.doc == ModuleDoc::Hidden {
-            return;
-        }
-        for function in module
-            .functions
-            .iter()
-            .filter(|f| !f.is_callback && !f.is_hidden_by_name())
-        {
+        for function in module.doc_candidates().filter(|f| !f.is_documented()) {
             let what = match (function.kind, protocol) {
                 (DefKind::Def, true) => "protocol function",
                 (DefKind::Def, false) => "function",
                 (DefKind::Defmacro, _) => "macro",
                 (DefKind::Defguard, _) => "guard",
             };
-            let signature = format!("{}/{}", function.name, function.max_arity);
-            if !function.has_doc {
-                cx.report_unless_callback(
-                    "DOCS002",
-                    function.name_node,
-                    format!("public {what} `{signature}` has no `@doc` (or `@doc false`)"),
-                    function.callback_question.clone(),
-                );
-            }
-            // A protocol's heads are specced by its `t` type; implementations are `defimpl`s.
-            // A function component's contract is its `attr`s.
-            if function.kind == DefKind::Def
-                && !protocol
-                && !function.is_component
-                && !function.has_spec
-            {
-                cx.report_unless_callback(
-                    "DOCS003",
-                    function.name_node,
-                    format!("public function `{signature}` has no `@spec`"),
-                    function.callback_question.clone(),
-                );
-            }
+            cx.report_unless_callback(
+                "DOCS002",
+                function.name_node,
+                format!(
+                    "public {what} `{}/{}` has no `@doc` (or `@doc false`)",
+                    function.name, function.max_arity
+                ),
+                function.callback_question.clone(),
+            );
+        }
+        for function in module.spec_candidates().filter(|f| !f.has_spec) {
+            cx.report_unless_callback(
+                "DOCS003",
+                function.name_node,
+                format!(
+                    "public function `{}/{}` has no `@spec`",
+                    function.name, function.max_arity
+                ),
+                function.callback_question.clone(),
+            );
         }
     }
 }

@@ -4,7 +4,7 @@ use super::{CallInterest, Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
 use crate::syntax::semantic::ExecContext;
 use crate::syntax::{
-    call_args, descendants_outside_fns, has_dynamic_interpolation, is_literal, keyword_value,
+    call_args, descendants_outside_fns, has_dynamic_interpolation, is_fixed, keyword_value,
     local_call_name, named_children, remote_call_name, text,
 };
 use tree_sitter::Node;
@@ -39,8 +39,9 @@ impl Check for UnsafeAtomCreation {
     }
 
     fn on_node(&self, node: Node, cx: &mut FileContext) {
-        if cx.semantic.exec_context() == ExecContext::CompileTime
-            || !has_dynamic_interpolation(node)
+        let semantic = &cx.semantic;
+        if semantic.exec_context() == ExecContext::CompileTime
+            || !has_dynamic_interpolation(node, cx.src, &|name| semantic.is_bounded(name))
         {
             return;
         }
@@ -76,7 +77,10 @@ impl Check for UnsafeAtomCreation {
             if call.is(module, function) && arities.contains(&call.arity) {
                 let dynamic = match call.form {
                     CallForm::CaptureReference => true,
-                    _ => call.arg(0).is_some_and(|arg| !is_literal(arg)),
+                    _ => call.arg(0).is_some_and(|arg| {
+                        let semantic = &cx.semantic;
+                        !is_fixed(arg, cx.src, &|name| semantic.is_bounded(name))
+                    }),
                 };
                 if dynamic {
                     cx.report(
@@ -191,24 +195,31 @@ impl Check for BareRescue {
 }
 
 /// Whether a catch-all clause's body hands what it caught back up: `reraise e, __STACKTRACE__`
-/// or `raise e` for `rescue e ->`, `:erlang.raise(kind, reason, __STACKTRACE__)` for
-/// `catch kind, reason ->`, `throw(value)` for `catch value ->`. Such a clause only observes
-/// the failure (logs it, cleans up) and does not swallow it. Code inside an `fn` in the body
-/// runs later, if at all, so it does not count.
+/// or `raise e` for `rescue e ->` (also a module's own `reraise`, such as
+/// `Plug.Conn.WrapperError.reraise(conn, :error, e, __STACKTRACE__)`),
+/// `:erlang.raise(kind, reason, __STACKTRACE__)` for `catch kind, reason ->`, `throw(value)`
+/// for `catch value ->`; or whose value is a tuple carrying everything it caught with
+/// `__STACKTRACE__`, for the caller to re-raise (`{:raised, kind, reason, __STACKTRACE__}`).
+/// Such a clause only observes or defers the failure (logs it, cleans up) and does not
+/// swallow it. Code inside an `fn` in the body runs later, if at all, so it does not count.
 fn reraises(body: Node, bound: &[Node], is_rescue: bool, src: &str) -> bool {
     let names: Vec<&str> = bound.iter().map(|n| text(*n, src)).collect();
     let is_var = |node: Option<&Node>, name: &str| {
         node.is_some_and(|n| n.kind() == "identifier" && text(*n, src) == name)
     };
-    descendants_outside_fns(body).any(|node| {
+    let raises = descendants_outside_fns(body).any(|node| {
         if node.kind() != "call" {
             return false;
         }
         let args = call_args(node);
+        let passes = |name: &str| args.iter().any(|a| is_var(Some(a), name));
         match (is_rescue, names.as_slice()) {
             (true, [exception]) => {
-                matches!(local_call_name(node, src), Some("reraise" | "raise"))
-                    && is_var(args.first(), exception)
+                match (local_call_name(node, src), remote_call_name(node, src)) {
+                    (Some("reraise" | "raise"), _) => is_var(args.first(), exception),
+                    (_, Some((_, "reraise"))) => passes(exception),
+                    _ => false,
+                }
             }
             (false, [kind, reason]) => {
                 remote_call_name(node, src) == Some((":erlang", "raise"))
@@ -220,5 +231,20 @@ fn reraises(body: Node, bound: &[Node], is_rescue: bool, src: &str) -> bool {
             }
             _ => false,
         }
-    })
+    });
+    raises || forwards_with_stacktrace(body, &names, src)
+}
+
+/// The body's value is a tuple holding every caught variable and `__STACKTRACE__`.
+fn forwards_with_stacktrace(body: Node, names: &[&str], src: &str) -> bool {
+    let Some(value) = named_children(body).last().filter(|v| v.kind() == "tuple") else {
+        return false;
+    };
+    let items: Vec<&str> = named_children(value)
+        .filter(|n| n.kind() == "identifier")
+        .map(|n| text(n, src))
+        .collect();
+    !names.is_empty()
+        && items.contains(&"__STACKTRACE__")
+        && names.iter().all(|name| items.contains(name))
 }

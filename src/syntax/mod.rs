@@ -152,31 +152,34 @@ pub fn keyword_key<'s>(key: Node, src: &'s str) -> &'s str {
 /// the module is compiled: a module attribute read (`@prefix`), interpolation of such values,
 /// and lists, tuples and binaries made only of them. None of these vary with run-time input.
 pub fn is_literal(node: Node) -> bool {
-    is_literal_at(node, 0)
+    is_fixed(node, "", &|_| false)
 }
 
-fn is_literal_at(node: Node, depth: usize) -> bool {
+/// `is_literal`, where a variable counts as fixed when `bounded` says its values are drawn
+/// from a fixed set (a guard `when kind in [:a, :b]`, a generator over a literal list).
+pub fn is_fixed(node: Node, src: &str, bounded: &dyn Fn(&str) -> bool) -> bool {
+    is_fixed_at(node, src, bounded, 0)
+}
+
+fn is_fixed_at(node: Node, src: &str, bounded: &dyn Fn(&str) -> bool, depth: usize) -> bool {
     if depth > MAX_HELPER_DEPTH {
         return false;
     }
-    let all_children = |node: Node| named_children(node).all(|c| is_literal_at(c, depth + 1));
+    let fixed = |n: Node| is_fixed_at(n, src, bounded, depth + 1);
     match node.kind() {
         "integer" | "float" | "atom" | "boolean" | "nil" | "char" | "quoted_content"
         | "escape_sequence" | "sigil_name" | "sigil_modifiers" => true,
         "string" | "charlist" | "quoted_atom" | "sigil" | "interpolation" | "list" | "tuple"
-        | "bitstring" | "block" => all_children(node),
+        | "bitstring" | "block" => named_children(node).all(fixed),
+        "identifier" => bounded(text(node, src)),
         "binary_operator" => {
-            let op = operator(node);
             let left = node.child_by_field_name("left");
             let right = node.child_by_field_name("right");
-            match op {
-                Some("<>") => {
-                    left.is_some_and(|l| is_literal_at(l, depth + 1))
-                        && right.is_some_and(|r| is_literal_at(r, depth + 1))
-                }
+            match operator(node) {
+                Some("<>") => left.is_some_and(fixed) && right.is_some_and(fixed),
                 // A binary segment with a type: `<<1::8>>`, `<<"a"::binary>>`.
                 Some("::") => {
-                    left.is_some_and(|l| is_literal_at(l, depth + 1))
+                    left.is_some_and(fixed)
                         && right.is_some_and(|r| r.kind() == "identifier" || r.kind() == "integer")
                 }
                 _ => false,
@@ -193,10 +196,10 @@ fn is_literal_at(node: Node, depth: usize) -> bool {
 }
 
 /// Whether a string-like node interpolates a value that can change at run time.
-pub fn has_dynamic_interpolation(node: Node) -> bool {
+pub fn has_dynamic_interpolation(node: Node, src: &str, bounded: &dyn Fn(&str) -> bool) -> bool {
     let mut cursor = node.walk();
     node.children(&mut cursor)
-        .any(|child| child.kind() == "interpolation" && !is_literal(child))
+        .any(|child| child.kind() == "interpolation" && !is_fixed(child, src, bounded))
 }
 
 /// The operator token of a `binary_operator`/`unary_operator` node.

@@ -45,12 +45,18 @@ pub struct PublicFunction<'t> {
     /// The function name in the first clause's head.
     pub name_node: Node<'t>,
     pub has_doc: bool,
+    /// `@doc false`: hidden from the docs, so not public API.
+    pub doc_hidden: bool,
+    /// `@deprecated "…"` or `@doc deprecated: "…"`: the deprecation says what to use instead.
+    pub deprecated: bool,
     pub has_spec: bool,
     /// Declared with `@impl`, or a callback of a well-known behaviour the module declares.
     pub is_callback: bool,
     /// A Phoenix function component: declared with `attr`/`slot`, or taking only `assigns`
     /// (which `~H` requires). Its attributes are its contract; a `@spec` adds nothing.
     pub is_component: bool,
+    /// Declared with `attr`/`slot`: Phoenix writes the component's `@doc` from them.
+    pub declares_attributes: bool,
     /// When the module declares behaviours this table does not know (the project's own),
     /// whether the function is one of their callbacks: asked of the project's behaviours.
     pub callback_question: Option<CallbackQuestion>,
@@ -61,6 +67,11 @@ impl PublicFunction<'_> {
     pub fn is_hidden_by_name(&self) -> bool {
         self.name.starts_with('_')
     }
+
+    /// Documented: `@doc` (or `@doc false`), or `attr`/`slot`, from which Phoenix writes it.
+    pub fn is_documented(&self) -> bool {
+        self.has_doc || self.declares_attributes
+    }
 }
 
 #[derive(Debug)]
@@ -69,6 +80,8 @@ pub struct ModuleOutline<'t> {
     pub name_node: Node<'t>,
     pub kind: ModuleKind,
     pub doc: ModuleDoc,
+    /// `@moduledoc deprecated: "…"`: the whole module is on its way out.
+    pub deprecated: bool,
     pub functions: Vec<PublicFunction<'t>>,
     /// The behaviours the module declares (`@behaviour`, `use`), as full module names.
     pub behaviours: Vec<String>,
@@ -79,6 +92,26 @@ pub struct ModuleOutline<'t> {
 }
 
 impl<'t> ModuleOutline<'t> {
+    /// The public functions that owe a `@doc` (DOCS002, and the documentation metrics): not
+    /// callbacks, not hidden by name, not deprecated, in a module that is neither hidden
+    /// (`@moduledoc false`) nor deprecated.
+    pub fn doc_candidates(&self) -> impl Iterator<Item = &PublicFunction<'t>> {
+        let module_judged = self.doc != ModuleDoc::Hidden && !self.deprecated;
+        self.functions.iter().filter(move |f| {
+            module_judged && !f.is_callback && !f.is_hidden_by_name() && !f.deprecated
+        })
+    }
+
+    /// The public functions that owe a `@spec` (DOCS003, and the spec metrics): the doc
+    /// candidates that are `def`s outside a protocol, not function components (their `attr`s
+    /// are the contract) and not `@doc false` (not API).
+    pub fn spec_candidates(&self) -> impl Iterator<Item = &PublicFunction<'t>> {
+        let protocol = self.kind == ModuleKind::Protocol;
+        self.doc_candidates().filter(move |f| {
+            f.kind == DefKind::Def && !protocol && !f.is_component && !f.doc_hidden
+        })
+    }
+
     /// Outline `definition` (a `defmodule` or `defprotocol` call) named `full_name`.
     /// `resolve` expands a module reference with the aliases in scope outside the module;
     /// the module's own top-level aliases are applied here.
@@ -106,6 +139,7 @@ impl<'t> ModuleOutline<'t> {
             name_node,
             kind,
             doc: ModuleDoc::Missing,
+            deprecated: false,
             functions: Vec::new(),
             behaviours: Vec::new(),
             defined_callbacks: Vec::new(),
@@ -114,6 +148,8 @@ impl<'t> ModuleOutline<'t> {
         let mut pending_doc = false;
         let mut pending_impl = false;
         let mut pending_component = false;
+        let mut pending_hidden = false;
+        let mut pending_deprecated = false;
         let mut specs: Vec<(&str, usize)> = Vec::new();
         let statements = module_statements(definition, src);
         let aliases = LocalAliases::collect(&statements, src, resolve);
@@ -121,14 +157,21 @@ impl<'t> ModuleOutline<'t> {
         for &statement in &statements {
             if let Some((attr, value)) = module_attribute(statement, src) {
                 match attr {
-                    "moduledoc" => match value.map(|v| doc_value(v, src)) {
-                        Some(DocValue::Hidden) => outline.doc = ModuleDoc::Hidden,
-                        Some(DocValue::Text) => outline.doc = ModuleDoc::Present,
-                        _ => {}
-                    },
-                    "doc" if value.is_some_and(|v| doc_value(v, src) != DocValue::MetadataOnly) => {
-                        pending_doc = true;
+                    "moduledoc" => {
+                        outline.deprecated |= value.is_some_and(|v| is_deprecation(v, src));
+                        match value.map(|v| doc_value(v, src)) {
+                            Some(DocValue::Hidden) => outline.doc = ModuleDoc::Hidden,
+                            Some(DocValue::Text) => outline.doc = ModuleDoc::Present,
+                            _ => {}
+                        }
                     }
+                    "doc" => {
+                        let doc = value.map(|v| doc_value(v, src));
+                        pending_doc |= matches!(doc, Some(DocValue::Text | DocValue::Hidden));
+                        pending_hidden |= doc == Some(DocValue::Hidden);
+                        pending_deprecated |= value.is_some_and(|v| is_deprecation(v, src));
+                    }
+                    "deprecated" => pending_deprecated = true,
                     "impl" => pending_impl = value.is_none_or(|v| text(v, src) != "false"),
                     "spec" => specs.extend(value.and_then(|v| spec_signature(v, src))),
                     "behaviour" => outline
@@ -175,6 +218,10 @@ impl<'t> ModuleOutline<'t> {
                 std::mem::take(&mut pending_impl),
                 std::mem::take(&mut pending_component),
             );
+            let (doc_hidden, deprecated) = (
+                std::mem::take(&mut pending_hidden),
+                std::mem::take(&mut pending_deprecated),
+            );
             let (Some(kind), Some(head)) = (kind, head) else {
                 continue;
             };
@@ -188,6 +235,7 @@ impl<'t> ModuleOutline<'t> {
                 Some(existing) => {
                     existing.is_callback |= callback;
                     existing.is_component |= is_component;
+                    existing.deprecated |= deprecated;
                 }
                 None => outline.functions.push(PublicFunction {
                     kind,
@@ -196,9 +244,12 @@ impl<'t> ModuleOutline<'t> {
                     max_arity: head.max_arity,
                     name_node: head.name_node,
                     has_doc: doc,
+                    doc_hidden,
+                    deprecated,
                     has_spec: false,
                     is_callback: callback,
                     is_component,
+                    declares_attributes: declared_component,
                     callback_question: None,
                 }),
             }
@@ -395,6 +446,11 @@ enum DocValue {
     Hidden,
     /// `@doc since: "1.2"` sets metadata, not documentation.
     MetadataOnly,
+}
+
+/// `deprecated: "…"` among the keywords of a `@doc`/`@moduledoc`.
+fn is_deprecation(value: Node, src: &str) -> bool {
+    keyword_value(Some(value), "deprecated", src).is_some()
 }
 
 fn doc_value(value: Node, src: &str) -> DocValue {

@@ -59,12 +59,24 @@ impl Import {
     }
 }
 
+/// A variable whose values are drawn from a fixed set within a byte range: the parameter
+/// of a clause guarded `when kind in [:a, :b]`, the body of `if kind in allowed do`, a
+/// generator over a literal list (`for kind <- [:a, :b]`, `Enum.map([:a, :b], fn kind -> …)`).
+#[derive(Debug, Clone)]
+struct Bounded {
+    start: usize,
+    end: usize,
+    name: String,
+}
+
 #[derive(Debug)]
 pub struct Semantic {
     scopes: Vec<Scope>,
     modules: Vec<(usize, String)>,
     /// Nested by `end`; a context may start after the node that pushed it (a `do` block).
     contexts: Vec<Context>,
+    /// Nested by `end`, like `contexts`.
+    bounded: Vec<Bounded>,
     /// Start of the node being visited.
     position: usize,
 }
@@ -78,6 +90,7 @@ impl Default for Semantic {
             }],
             modules: Vec::new(),
             contexts: Vec::new(),
+            bounded: Vec::new(),
             position: 0,
         }
     }
@@ -104,6 +117,9 @@ impl Semantic {
         }
         while self.contexts.last().is_some_and(|c| c.end <= start) {
             self.contexts.pop();
+        }
+        while self.bounded.last().is_some_and(|b| b.end <= start) {
+            self.bounded.pop();
         }
 
         match kind(node) {
@@ -138,11 +154,92 @@ impl Semantic {
             .map(|c| c.kind)
     }
 
+    /// Whether the variable `name` only takes values from a fixed set at the current node.
+    pub fn is_bounded(&self, name: &str) -> bool {
+        self.bounded
+            .iter()
+            .any(|b| b.start <= self.position && b.name == name)
+    }
+
+    fn bound(&mut self, range: Node, names: Vec<String>) {
+        self.bound_range(range.start_byte(), range.end_byte(), names);
+    }
+
+    fn bound_range(&mut self, start: usize, end: usize, names: Vec<String>) {
+        for name in names {
+            self.bounded.push(Bounded { start, end, name });
+        }
+    }
+
+    /// `Enum.map([:a, :b], fn kind -> … end)`: each clause's first parameter is bounded.
+    fn enter_remote_call(&mut self, call: Node, src: &str) {
+        let Some(target) = call
+            .child_by_field_name("target")
+            .filter(|t| t.kind() == "dot")
+        else {
+            return;
+        };
+        let module = target
+            .child_by_field_name("left")
+            .and_then(|m| self.resolve_module(m, src));
+        if !matches!(module.as_deref(), Some("Enum" | "Stream")) {
+            return;
+        }
+        let args = call_args(call);
+        if !args
+            .first()
+            .is_some_and(|a| a.kind() == "list" && super::is_literal(*a))
+        {
+            return;
+        }
+        for function in args
+            .iter()
+            .skip(1)
+            .filter(|a| kind(**a) == Kind::AnonymousFunction)
+        {
+            let names = named_children(*function)
+                .filter(|clause| clause.kind() == "stab_clause")
+                .filter_map(|clause| clause.child_by_field_name("left"))
+                .filter_map(|params| named_children(params).next())
+                .flat_map(|first| pattern_variables(first, src))
+                .collect();
+            self.bound(*function, names);
+        }
+    }
+
     fn enter_call(&mut self, call: Node, src: &str) {
         let Some(name) = local_call_name(call, src) else {
+            self.enter_remote_call(call, src);
             return;
         };
         let end = call.end_byte();
+        match name {
+            n if RUNTIME_DEFINITIONS.contains(&n) || COMPILE_TIME_DEFINITIONS.contains(&n) => {
+                if let Some(head) = call_args(call).first() {
+                    let guarded = guard_bounded(*head, src);
+                    self.bound(call, guarded);
+                }
+            }
+            "if" => {
+                let args = call_args(call);
+                if let (Some(condition), Some((start, end))) = (args.first(), if_branch(call, src))
+                {
+                    let names = membership_tested(*condition, src).into_iter().collect();
+                    self.bound_range(start, end, names);
+                }
+            }
+            "for" => {
+                if let Some(body) = do_body(call, src) {
+                    let names = call_args(call)
+                        .iter()
+                        .filter(|a| super::operator(**a) == Some("<-"))
+                        .flat_map(|generator| generated_over_literal(*generator, src))
+                        .collect();
+                    self.bound(body, names);
+                }
+            }
+            _ => {}
+        }
         match name {
             // A protocol is a module too: `defprotocol Size` inside `Shop` is `Shop.Size`.
             "defmodule" | "defprotocol" => {
@@ -334,6 +431,89 @@ impl Semantic {
             except,
         });
     }
+}
+
+/// Variables a guard restricts to a fixed set: `x in [:a, :b]` (or a module attribute),
+/// `is_atom(x)` (its values are atoms that exist already), joined with `and`.
+fn guard_bounded(head: Node, src: &str) -> Vec<String> {
+    if head.kind() != "binary_operator" || super::operator(head) != Some("when") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut pending = vec![head.child_by_field_name("right")];
+    while let Some(Some(node)) = pending.pop() {
+        match (node.kind(), super::operator(node)) {
+            ("binary_operator", Some("and")) => {
+                pending.push(node.child_by_field_name("left"));
+                pending.push(node.child_by_field_name("right"));
+            }
+            ("binary_operator", Some("in")) => {
+                if let (Some(var), Some(set)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) && var.kind() == "identifier"
+                    && super::is_literal(set)
+                {
+                    out.push(text(var, src).to_string());
+                }
+            }
+            ("call", _) if local_call_name(node, src) == Some("is_atom") => {
+                if let [var] = call_args(node).as_slice()
+                    && var.kind() == "identifier"
+                {
+                    out.push(text(*var, src).to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `kind in allowed` (an allow-list check) → `kind`.
+fn membership_tested(condition: Node, src: &str) -> Option<String> {
+    if condition.kind() != "binary_operator" || super::operator(condition) != Some("in") {
+        return None;
+    }
+    let var = condition.child_by_field_name("left")?;
+    (var.kind() == "identifier").then(|| text(var, src).to_string())
+}
+
+/// The variables of `pattern <- [literal list]`.
+fn generated_over_literal(generator: Node, src: &str) -> Vec<String> {
+    let (Some(pattern), Some(source)) = (
+        generator.child_by_field_name("left"),
+        generator.child_by_field_name("right"),
+    ) else {
+        return Vec::new();
+    };
+    if source.kind() != "list" || !super::is_literal(source) {
+        return Vec::new();
+    }
+    pattern_variables(pattern, src)
+}
+
+/// The variables a simple pattern binds: `x`, `{a, b}`, `[a, b]`.
+fn pattern_variables(pattern: Node, src: &str) -> Vec<String> {
+    match pattern.kind() {
+        "identifier" => vec![text(pattern, src).to_string()],
+        "tuple" | "list" => named_children(pattern)
+            .flat_map(|p| pattern_variables(p, src))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The byte range of an `if`'s `do` branch, without its `else`.
+fn if_branch(call: Node, src: &str) -> Option<(usize, usize)> {
+    if let Some(block) = super::do_block(call) {
+        let end = named_children(block)
+            .find(|child| child.kind() == "else_block")
+            .map_or(block.end_byte(), |e| e.start_byte());
+        return Some((block.start_byte(), end));
+    }
+    let value = keyword_value(call_args(call).last().copied(), "do", src)?;
+    Some((value.start_byte(), value.end_byte()))
 }
 
 /// The `do` body of a call: its `do_block`, or the value of a `do:` keyword.
