@@ -1062,6 +1062,21 @@ const CALLBACKS: &[Case] = &[
         expect: &[],
     },
     Case {
+        name: "a behaviour's default implementations of its own callbacks",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Engine do
+              @moduledoc "A template engine behaviour."
+              @callback init(keyword) :: term
+              @doc "Default implementation for `c:init/1`."
+              def init(_opts), do: %{}
+              @doc "Compiles."
+              def compile(source), do: source
+            end
+        "##,
+        expect: &[("DOCS003", 7)],
+    },
+    Case {
         name: "a declared behaviour that defines no such callback",
         path: LIB,
         src: r##"

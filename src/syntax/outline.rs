@@ -278,6 +278,11 @@ impl<'t> ModuleOutline<'t> {
             function.has_spec = specs
                 .iter()
                 .any(|(name, arity)| *name == function.name && arities.contains(arity));
+            // A behaviour's own default implementation of one of its callbacks.
+            function.is_callback |= outline
+                .defined_callbacks
+                .iter()
+                .any(|(name, arity)| name == function.name && arities.contains(arity));
             function.is_callback |= outline.behaviours.iter().any(|behaviour| {
                 known_callbacks(behaviour).is_some_and(|callbacks| {
                     callbacks
