@@ -17,7 +17,6 @@ use crate::syntax::behaviours::BehaviourFact;
 use crate::syntax::calls::{Call, function_name};
 use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
-use crate::syntax::local_call_name;
 use crate::syntax::outline::{ModuleDoc, ModuleOutline};
 use crate::syntax::parse::{language, parse};
 use std::collections::{HashMap, HashSet};
@@ -277,12 +276,8 @@ impl<'a> Analyzer<'a> {
             }
             _ => {}
         }
-        if class == Kind::Call
+        if walk.cx.semantic.entered_module_definition()
             && (walk.cx.role == FileRole::Lib || !self.module_checks.is_empty())
-            && matches!(
-                local_call_name(node, src),
-                Some("defmodule" | "defprotocol")
-            )
         {
             // An error anywhere in an enclosing module (not merely elsewhere in the file)
             // may have swallowed this module's attributes.

@@ -77,6 +77,8 @@ pub struct Semantic {
     contexts: Vec<Context>,
     /// Nested by `end`, like `contexts`.
     bounded: Vec<Bounded>,
+    /// The node just entered is a `defmodule` or `defprotocol` call.
+    entered_module: bool,
     /// Start of the node being visited.
     position: usize,
 }
@@ -91,10 +93,31 @@ impl Default for Semantic {
             modules: Vec::new(),
             contexts: Vec::new(),
             bounded: Vec::new(),
+            entered_module: false,
             position: 0,
         }
     }
 }
+
+/// `Enum`/`Stream` functions that call a function on each element of their first argument.
+const ITERATING_FUNCTIONS: &[&str] = &[
+    "map",
+    "each",
+    "flat_map",
+    "filter",
+    "reject",
+    "reduce",
+    "map_join",
+    "into",
+    "find",
+    "any?",
+    "all?",
+    "sort_by",
+    "group_by",
+    "map_reduce",
+    "flat_map_reduce",
+    "each_with_index",
+];
 
 const RUNTIME_DEFINITIONS: &[&str] = &["def", "defp", "defguard", "defguardp", "defn", "defnp"];
 const COMPILE_TIME_DEFINITIONS: &[&str] = &["defmacro", "defmacrop"];
@@ -108,6 +131,7 @@ impl Semantic {
     pub fn enter(&mut self, node: Node, src: &str) {
         let start = node.start_byte();
         self.position = start;
+        self.entered_module = false;
         // Ranges are nested, so everything that ended before this node is on top of its stack.
         while self.scopes.last().is_some_and(|s| s.end_byte <= start) {
             self.scopes.pop();
@@ -154,6 +178,11 @@ impl Semantic {
             .map(|c| c.kind)
     }
 
+    /// Whether the node just entered defines a module (`defmodule`, `defprotocol`).
+    pub fn entered_module_definition(&self) -> bool {
+        self.entered_module
+    }
+
     /// Whether the variable `name` only takes values from a fixed set at the current node.
     pub fn is_bounded(&self, name: &str) -> bool {
         self.bounded
@@ -172,13 +201,13 @@ impl Semantic {
     }
 
     /// `Enum.map([:a, :b], fn kind -> … end)`: each clause's first parameter is bounded.
-    fn enter_remote_call(&mut self, call: Node, src: &str) {
-        let Some(target) = call
-            .child_by_field_name("target")
-            .filter(|t| t.kind() == "dot")
-        else {
+    fn enter_remote_call(&mut self, call: Node, target: Node, src: &str) {
+        let iterates = target
+            .child_by_field_name("right")
+            .is_some_and(|f| ITERATING_FUNCTIONS.contains(&text(f, src)));
+        if !iterates {
             return;
-        };
+        }
         let module = target
             .child_by_field_name("left")
             .and_then(|m| self.resolve_module(m, src));
@@ -208,10 +237,16 @@ impl Semantic {
     }
 
     fn enter_call(&mut self, call: Node, src: &str) {
-        let Some(name) = local_call_name(call, src) else {
-            self.enter_remote_call(call, src);
+        // One field lookup per call: tree-sitter finds a field by scanning the children.
+        let Some(target) = call.child_by_field_name("target") else {
             return;
         };
+        let name = match target.kind() {
+            "identifier" => text(target, src),
+            "dot" => return self.enter_remote_call(call, target, src),
+            _ => return,
+        };
+        self.entered_module = matches!(name, "defmodule" | "defprotocol");
         let end = call.end_byte();
         match name {
             n if RUNTIME_DEFINITIONS.contains(&n) || COMPILE_TIME_DEFINITIONS.contains(&n) => {
