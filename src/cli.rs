@@ -101,6 +101,9 @@ struct CheckArgs {
     /// Exit 0 even when blocking findings remain (errors still exit 2).
     #[arg(long)]
     exit_zero: bool,
+    /// Do not fail (exit 2) when a file could not be read or analysed; it is still reported.
+    #[arg(long)]
+    allow_unreadable: bool,
     /// When to use colors: `auto` (a terminal, and `NO_COLOR` unset), `always`, `never`.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
@@ -140,10 +143,19 @@ pub fn main() -> ExitCode {
 
 fn print_error(e: UserError) {
     if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        eprintln!("{:?}", miette::Report::new(e));
+        to_stderr(&format!("{:?}\n", miette::Report::new(e)));
     } else {
-        eprintln!("error: {}", e.plain());
+        to_stderr(&format!("error: {}\n", e.plain()));
     }
+}
+
+/// Write to stderr. A closed stderr (`doctrine check 2>&1 | head -n1`) is not worth a panic:
+/// the text is dropped and the run goes on to its exit code.
+fn to_stderr(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|_| stderr.flush());
 }
 
 fn run(cli: Cli) -> Result<ExitCode, UserError> {
@@ -192,7 +204,7 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
                     source,
                 }
             })?;
-            println!("wrote {}", path.display());
+            print(&format!("wrote {}\n", path.display()))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::TestRules => {
@@ -204,12 +216,12 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
                 .filter(|r| r.user_file.is_some())
                 .count();
             for failure in &failures {
-                println!("{failure}\n");
+                print(&format!("{failure}\n\n"))?;
             }
-            println!(
-                "{tested} project rule(s) tested, {} example failure(s)",
+            print(&format!(
+                "{tested} project rule(s) tested, {} example failure(s)\n",
                 failures.len()
-            );
+            ))?;
             Ok(if failures.is_empty() {
                 ExitCode::SUCCESS
             } else {
@@ -217,9 +229,11 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             })
         }
         Command::Ast { file } => {
-            let src = std::fs::read(&file).map_err(|source| UserError::Io {
-                context: format!("cannot read {}", file.display()),
-                source,
+            let src = crate::source::read_bounded(&file, 64 * 1024 * 1024).map_err(|source| {
+                UserError::Io {
+                    context: format!("cannot read {}", file.display()),
+                    source,
+                }
             })?;
             let src = String::from_utf8_lossy(&src);
             let tree = crate::syntax::parse::parse(&src)
@@ -424,9 +438,11 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
             .findings
             .retain(|f| f.enforcement == Enforcement::Blocking);
     }
+    // A file that could not be analysed must not let the gate pass silently.
+    let lost = report.diagnostics.iter().any(|d| d.kind.loses_findings());
     let outcome = Outcome {
         blocking: report.blocking_count() > 0,
-        errors: had_input_errors,
+        errors: had_input_errors || (lost && !args.allow_unreadable),
     };
     let max_annotations = args.max_annotations.unwrap_or(config.max_annotations);
     finish(
@@ -533,7 +549,7 @@ fn finish(
             stderr.push_str(&output::summary_line(&cx));
         }
     }
-    let _ = std::io::stderr().write_all(stderr.as_bytes());
+    to_stderr(&stderr);
     Ok(())
 }
 

@@ -83,7 +83,7 @@ impl Config {
     /// Read and validate `path` against the rules the registry knows. A missing file is the
     /// default configuration.
     pub fn load(path: &Path, display: &str, registry: &Registry) -> Result<Config, Vec<UserError>> {
-        match std::fs::read_to_string(path) {
+        match crate::source::read_text_bounded(path, crate::source::MAX_METADATA_FILE) {
             Ok(src) => Config::parse(&src, display, registry),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(source) => Err(vec![UserError::Io {

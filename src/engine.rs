@@ -1,8 +1,8 @@
 //! A run: every source analysed in parallel, the per-file reports merged and sorted.
 
 use crate::analyze::Analyzer;
-use crate::finding::{Diagnostic, FileReport, Report};
-use crate::project::ProjectModel;
+use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Report};
+use crate::project::{FileRole, ProjectModel};
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::source::{SourceSet, is_elixir};
@@ -26,7 +26,7 @@ pub fn scan(
         .par_iter()
         .filter(|path| is_elixir(path))
         .map(|path| match sources.read(path) {
-            Ok(bytes) => analyzer.analyze(path, project.role_of(path), &bytes),
+            Ok(bytes) => analyze_guarded(analyzer, path, project.role_of(path), &bytes),
             Err(e) => FileReport {
                 diagnostics: vec![Diagnostic {
                     path: path.clone(),
@@ -62,6 +62,34 @@ pub fn scan(
     }
     report.sort();
     report
+}
+
+/// `Analyzer::analyze`, with a panic (a bug in doctrine) turned into an internal-error
+/// diagnostic for this one file, as ruff does: the rest of the run completes, and the exit
+/// code says the run is incomplete.
+fn analyze_guarded(analyzer: &Analyzer, path: &str, role: FileRole, bytes: &[u8]) -> FileReport {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyzer.analyze(path, role, bytes)
+    }))
+    .unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        FileReport {
+            diagnostics: vec![Diagnostic {
+                path: path.to_string(),
+                kind: DiagnosticKind::InternalError,
+                line: None,
+                message: format!(
+                    "internal error while analysing this file ({reason}); it was not checked. \
+                     Please report this with the file."
+                ),
+            }],
+            ..FileReport::default()
+        }
+    })
 }
 
 /// The behaviours defined in the project files of `context` that `scanned` does not hold.

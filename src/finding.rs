@@ -125,6 +125,25 @@ pub enum DiagnosticKind {
     WalkError,
     /// `.doctrine.toml` or a project rule file could not be used.
     ConfigError,
+    /// The parser's work budget ran out (pathological input); the file was not analysed.
+    ParseBudget,
+    /// doctrine itself failed on this file (a bug); the rest of the run went on.
+    InternalError,
+}
+
+impl DiagnosticKind {
+    /// The file was not analysed at all, so a passing gate would say nothing about it: such
+    /// a run exits 2 unless `--allow-unreadable` is given. (Binary and too-large files are
+    /// skipped by design and stay warnings.)
+    pub fn loses_findings(self) -> bool {
+        matches!(
+            self,
+            DiagnosticKind::ReadError
+                | DiagnosticKind::WalkError
+                | DiagnosticKind::ParseBudget
+                | DiagnosticKind::InternalError
+        )
+    }
 }
 
 /// Counts a health score is built from. Summed over files; every field is additive.

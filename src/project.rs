@@ -291,7 +291,8 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 
 /// An umbrella root's `mix.exs` names `apps_path:`.
 fn is_umbrella_root(dir: &Path) -> bool {
-    std::fs::read_to_string(dir.join("mix.exs")).is_ok_and(|mix| mix.contains("apps_path:"))
+    crate::source::read_text_bounded(&dir.join("mix.exs"), crate::source::MAX_METADATA_FILE)
+        .is_ok_and(|mix| mix.contains("apps_path:"))
 }
 
 #[cfg(test)]

@@ -144,10 +144,11 @@ impl Registry {
     }
 
     fn load_user_rule(&mut self, path: &Path, name: &str) -> Result<(), UserError> {
-        let src = std::fs::read_to_string(path).map_err(|source| UserError::Io {
-            context: format!("cannot read rule file {name}"),
-            source,
-        })?;
+        let src = crate::source::read_text_bounded(path, crate::source::MAX_METADATA_FILE)
+            .map_err(|source| UserError::Io {
+                context: format!("cannot read rule file {name}"),
+                source,
+            })?;
         let in_file = |span, message: String, help: Option<String>| {
             UserError::in_file(name, &src, span, message, help)
         };

@@ -4,7 +4,11 @@
 
 use crate::finding::{Diagnostic, DiagnosticKind};
 use globset::GlobSet;
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Why a source could not be read. Becomes a diagnostic; never stops the run.
 #[derive(Debug)]
@@ -22,6 +26,53 @@ pub trait SourceSet: Sync {
     fn list(&self, dir: &str) -> Vec<String>;
 }
 
+/// Read a file that must be a regular file of at most `max` bytes. Anything else — a FIFO,
+/// a device, a directory, a symlink to `/dev/zero` — is refused before it can block or
+/// exhaust memory: the file is opened non-blocking, checked to be regular on the open
+/// handle (no race with a swap after a `stat`), and read through a `max + 1` byte window.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, device or directory); not read",
+        ));
+    }
+    if metadata.len() > max {
+        return Err(too_large(metadata.len(), max));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64, max));
+    }
+    Ok(bytes)
+}
+
+/// `read_bounded` as UTF-8 text (invalid sequences replaced).
+pub fn read_text_bounded(path: &Path, max: u64) -> std::io::Result<String> {
+    read_bounded(path, max).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Configuration, rule files, `mix.exs` and READMEs larger than this are not read.
+pub const MAX_METADATA_FILE: u64 = 1024 * 1024;
+
+fn too_large(size: u64, max: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!("{size} bytes is over the {max} byte limit"),
+    )
+}
+
 /// Build outputs and tool caches that are never source, whatever `.gitignore` says.
 const SKIPPED_DIRS: &[&str] = &["_build", "deps", ".elixir_ls", "node_modules", ".git"];
 
@@ -29,20 +80,105 @@ pub fn is_elixir(path: &str) -> bool {
     path.ends_with(".ex") || path.ends_with(".exs")
 }
 
-/// The walk every scan of the tree uses: `.gitignore` honoured (in a git repository or
-/// not), hidden entries and the skipped directories left out, symlinks not followed.
+/// The walk every scan of the tree uses: `.gitignore`, `.ignore` and `.git/info/exclude`
+/// honoured (in a git repository or not, also those of parent directories up to the
+/// checkout), hidden entries and the skipped directories left out, symlinks not followed.
+///
+/// Ignore files are read by doctrine itself (`read_bounded`), not by the `ignore` crate, so a
+/// FIFO or a device named `.gitignore` is skipped instead of blocking the run. The user's
+/// global git excludes are not read: the result must not depend on who runs it.
 pub fn walker(dir: &Path) -> ignore::WalkBuilder {
+    let rules = Arc::new(IgnoreRules::new(dir));
     let mut builder = ignore::WalkBuilder::new(dir);
     builder
+        .standard_filters(false)
         .hidden(true)
-        .require_git(false)
         .follow_links(false)
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             let name = entry.file_name().to_string_lossy();
-            !(entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.contains(&name.as_ref()))
+            if is_dir && SKIPPED_DIRS.contains(&name.as_ref()) {
+                return false;
+            }
+            entry.depth() == 0 || !rules.is_ignored(entry.path(), is_dir)
         });
     builder
+}
+
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
+
+/// The ignore files of every directory the walk meets, read once each, and the matching.
+struct IgnoreRules {
+    /// Ignore files above this directory are not read: the git checkout, or the walk root.
+    top: PathBuf,
+    by_dir: Mutex<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+    /// `.git/info/exclude` of the checkout, lowest priority.
+    exclude: Option<Gitignore>,
+}
+
+impl IgnoreRules {
+    fn new(dir: &Path) -> IgnoreRules {
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let checkout = dir.ancestors().find(|d| d.join(".git").exists());
+        let top = checkout.unwrap_or(&dir).to_path_buf();
+        let exclude = checkout.and_then(|c| read_ignore_file(c, &c.join(".git/info/exclude")));
+        IgnoreRules {
+            top,
+            by_dir: Mutex::new(HashMap::new()),
+            exclude,
+        }
+    }
+
+    /// Whether `path` is ignored: the deepest ignore file with an opinion decides (a
+    /// `!pattern` there re-includes what a parent ignores), then `.git/info/exclude`.
+    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        for dir in path.ancestors().skip(1) {
+            if let Some(rules) = self.rules_of(dir) {
+                match rules.matched(&path, is_dir) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+            if dir == self.top || !dir.starts_with(&self.top) {
+                break;
+            }
+        }
+        self.exclude
+            .as_ref()
+            .is_some_and(|rules| rules.matched(&path, is_dir).is_ignore())
+    }
+
+    fn rules_of(&self, dir: &Path) -> Option<Arc<Gitignore>> {
+        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| {
+                let mut builder = GitignoreBuilder::new(dir);
+                let mut any = false;
+                for name in IGNORE_FILES {
+                    if let Ok(text) = read_text_bounded(&dir.join(name), MAX_METADATA_FILE) {
+                        for line in text.lines() {
+                            let _ = builder.add_line(None, line);
+                        }
+                        any = true;
+                    }
+                }
+                any.then(|| builder.build().ok().map(Arc::new)).flatten()
+            })
+            .clone()
+    }
+}
+
+/// One ignore file, whose patterns are relative to `base`.
+fn read_ignore_file(base: &Path, file: &Path) -> Option<Gitignore> {
+    let text = read_text_bounded(file, MAX_METADATA_FILE).ok()?;
+    let mut builder = GitignoreBuilder::new(base);
+    for line in text.lines() {
+        let _ = builder.add_line(None, line);
+    }
+    builder.build().ok()
 }
 
 pub struct DiskSources {
@@ -89,6 +225,25 @@ impl DiskSources {
                             paths.push(rel);
                         }
                     }
+                    // A FIFO, socket or device with an Elixir name: it cannot be read as
+                    // source, and the gate must not pass as if it had been.
+                    Ok(entry)
+                        if !entry
+                            .file_type()
+                            .is_some_and(|t| t.is_dir() || t.is_symlink()) =>
+                    {
+                        if let Some(rel) = relative(root, entry.path())
+                            && keep(&rel)
+                        {
+                            diagnostics.push(Diagnostic {
+                                path: rel,
+                                kind: DiagnosticKind::ReadError,
+                                line: None,
+                                message: "not a regular file (a FIFO, socket or device); not read"
+                                    .into(),
+                            });
+                        }
+                    }
                     Ok(_) => {}
                     Err(err) => diagnostics.push(Diagnostic {
                         path: walk_error_path(&err, root),
@@ -123,17 +278,13 @@ impl SourceSet for DiskSources {
             kind: DiagnosticKind::ReadError,
             message: format!("cannot read: {e}"),
         };
-        let size = std::fs::metadata(&full).map_err(read_error)?.len();
-        if size > self.max_file_size {
-            return Err(SourceError {
+        read_bounded(&full, self.max_file_size).map_err(|e| match e.kind() {
+            std::io::ErrorKind::FileTooLarge => SourceError {
                 kind: DiagnosticKind::TooLarge,
-                message: format!(
-                    "{size} bytes is over the {} byte limit (`files.max_file_size`); skipped",
-                    self.max_file_size
-                ),
-            });
-        }
-        std::fs::read(&full).map_err(read_error)
+                message: format!("{e} (`files.max_file_size`); skipped"),
+            },
+            _ => read_error(e),
+        })
     }
 
     fn list(&self, dir: &str) -> Vec<String> {

@@ -1446,6 +1446,32 @@ const ZERO002_FORWARDED: &[Case] = &[
                   {:raised, kind, reason, stack} -> :erlang.raise(kind, reason, stack)
                 end
               end
+
+              def nested(fun) do
+                fun.()
+              rescue
+                e -> {:error, {e, __STACKTRACE__}}
+              end
+
+              def plug(conn, fun) do
+                fun.(conn)
+              catch
+                kind, reason -> Plug.Conn.WrapperError.reraise(conn, kind, reason, __STACKTRACE__)
+              end
+
+              def as_exit(fun) do
+                fun.()
+              catch
+                kind, reason -> exit({kind, reason, __STACKTRACE__})
+              end
+
+              defmacro compile_time(path) do
+                try do
+                  File.read!(path)
+                rescue
+                  _ -> ""
+                end
+              end
             end
         "##,
         expect: &[],

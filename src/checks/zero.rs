@@ -150,6 +150,11 @@ impl Check for BareRescue {
     }
 
     fn on_node(&self, block: Node, cx: &mut FileContext) {
+        // A rescue in code that runs while compiling (a macro body outside `quote`) guards
+        // the build, not the running system.
+        if cx.semantic.exec_context() == ExecContext::CompileTime {
+            return;
+        }
         let is_rescue = block.kind() == "rescue_block";
         for clause in named_children(block).filter(|c| c.kind() == "stab_clause") {
             // A guarded clause (`kind, reason when kind in [...]`) has a `when` here instead.
@@ -221,30 +226,41 @@ fn reraises(body: Node, bound: &[Node], is_rescue: bool, src: &str) -> bool {
                     _ => false,
                 }
             }
-            (false, [kind, reason]) => {
-                remote_call_name(node, src) == Some((":erlang", "raise"))
-                    && is_var(args.first(), kind)
-                    && is_var(args.get(1), reason)
-            }
+            (false, [kind, reason]) => match remote_call_name(node, src) {
+                Some((":erlang", "raise")) => {
+                    is_var(args.first(), kind) && is_var(args.get(1), reason)
+                }
+                Some((_, "reraise")) => passes(kind) && passes(reason),
+                _ => false,
+            },
             (false, [value]) => {
                 local_call_name(node, src) == Some("throw") && is_var(args.first(), value)
             }
             _ => false,
         }
     });
-    raises || forwards_with_stacktrace(body, &names, src)
+    // `exit(…)` built from what was caught re-raises it as an exit.
+    let exits = descendants_outside_fns(body).any(|node| {
+        local_call_name(node, src) == Some("exit")
+            && call_args(node)
+                .first()
+                .is_some_and(|reason| mentions_all(*reason, &names, false, src))
+    });
+    let forwards = named_children(body)
+        .last()
+        .filter(|value| matches!(value.kind(), "tuple" | "list" | "map"))
+        .is_some_and(|value| mentions_all(value, &names, true, src));
+    raises || exits || forwards
 }
 
-/// The body's value is a tuple holding every caught variable and `__STACKTRACE__`.
-fn forwards_with_stacktrace(body: Node, names: &[&str], src: &str) -> bool {
-    let Some(value) = named_children(body).last().filter(|v| v.kind() == "tuple") else {
-        return false;
-    };
-    let items: Vec<&str> = named_children(value)
+/// Whether `node` mentions every name in `names` (and `__STACKTRACE__` when asked).
+fn mentions_all(node: Node, names: &[&str], with_stacktrace: bool, src: &str) -> bool {
+    let mentioned: Vec<&str> = std::iter::once(node)
+        .chain(descendants_outside_fns(node))
         .filter(|n| n.kind() == "identifier")
         .map(|n| text(n, src))
         .collect();
     !names.is_empty()
-        && items.contains(&"__STACKTRACE__")
-        && names.iter().all(|name| items.contains(name))
+        && names.iter().all(|name| mentioned.contains(name))
+        && (!with_stacktrace || mentioned.contains(&"__STACKTRACE__"))
 }

@@ -1,0 +1,180 @@
+//! A hostile repository must not hang, exhaust memory or lose a finding: non-regular files
+//! where doctrine expects text (FIFOs, devices), ignore files it reads itself, panics and
+//! closed pipes. Projects are built in temp dirs; nothing large is committed.
+
+mod common;
+
+use common::run::{doctrine, write};
+use std::path::Path;
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "mix.exs",
+        "defmodule X.MixProject do\n  use Mix.Project\nend\n",
+    );
+    write(
+        root,
+        "lib/x.ex",
+        "defmodule X do\n  @moduledoc false\n  def f(y), do: String.to_atom(y)\nend\n",
+    );
+    dir
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+/// Every file doctrine opens itself is checked to be regular: a FIFO in its place is
+/// reported or skipped, never waited on (the runner's hang guard would fail the test).
+#[cfg(unix)]
+#[test]
+fn fifos_where_files_are_expected_do_not_block() {
+    for name in [
+        ".doctrine.toml",
+        "README.md",
+        ".gitignore",
+        "lib/.gitignore",
+        ".doctrine/rules/X101.toml",
+        "lib/y.ex",
+    ] {
+        let dir = project();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+        mkfifo(&root.join(name));
+        let run = doctrine(root, &["check", "--format", "concise"]);
+        run.assert_no_crash();
+        assert!(
+            run.stdout.contains("lib/x.ex:3:") || run.stderr.contains("lib/x.ex:3:"),
+            "{name}: the rest is still checked\n{}{}",
+            run.stdout,
+            run.stderr
+        );
+        match name {
+            ".doctrine.toml" | ".doctrine/rules/X101.toml" => {
+                assert_eq!(
+                    run.code, 2,
+                    "{name}: an unreadable configuration is an error"
+                );
+                assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+            }
+            "lib/y.ex" => {
+                assert_eq!(
+                    run.code, 2,
+                    "{name}: a source that cannot be read fails the gate"
+                );
+                assert!(run.stderr.contains("lib/y.ex"), "{}", run.stderr);
+            }
+            _ => assert_eq!(run.code, 1, "{name}: {}", run.stderr),
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_mix_exs_fifo_does_not_block_finding_the_project() {
+    let dir = project();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("apps/web/lib")).unwrap();
+    mkfifo(&root.join("apps/web/mix.exs"));
+    let run = doctrine(root, &["check", "--format", "concise"]);
+    run.assert_no_crash();
+    assert!(run.stdout.contains("lib/x.ex:3:"), "{}", run.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_linked_to_an_endless_device_is_refused() {
+    let dir = project();
+    let root = dir.path();
+    std::os::unix::fs::symlink("/dev/zero", root.join(".doctrine.toml")).unwrap();
+    let run = doctrine(root, &["check", "--format", "concise"]);
+    run.assert_no_crash();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+}
+
+#[test]
+fn ignore_files_are_honoured_with_nesting_negation_and_exclude() {
+    let dir = project();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git/info")).unwrap();
+    let atom = "defmodule Y do\n  @moduledoc false\n  def f(y), do: String.to_atom(y)\nend\n";
+    write(root, ".gitignore", "/generated/\n*.tmp.ex\n");
+    write(root, "generated/a.ex", atom);
+    write(root, "lib/b.tmp.ex", atom);
+    write(root, "lib/keep/.gitignore", "!*.tmp.ex\nlocal.ex\n");
+    write(root, "lib/keep/c.tmp.ex", atom);
+    write(root, "lib/keep/local.ex", atom);
+    write(root, ".ignore", "lib/ignored_by_dot_ignore.ex\n");
+    write(root, "lib/ignored_by_dot_ignore.ex", atom);
+    write(root, ".git/info/exclude", "lib/excluded.ex\n");
+    write(root, "lib/excluded.ex", atom);
+    let run = doctrine(root, &["check", "--format", "json", "--select", "ZERO001"]);
+    let paths: Vec<String> = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["lib/keep/c.tmp.ex", "lib/x.ex"], "{}", run.stderr);
+
+    // A project in a subdirectory of the checkout honours the checkout's ignore files.
+    write(root, ".gitignore", "/app/lib/skip.ex\n");
+    write(
+        root,
+        "app/mix.exs",
+        "defmodule A.MixProject do\n  use Mix.Project\nend\n",
+    );
+    write(root, "app/lib/skip.ex", atom);
+    write(root, "app/lib/kept.ex", atom);
+    let run = doctrine(
+        &root.join("app"),
+        &["check", "--format", "json", "--select", "ZERO001"],
+    );
+    let paths: Vec<String> = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["lib/kept.ex"]);
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_ends_the_run_quietly() {
+    let dir = project();
+    let root = dir.path();
+    // A warning (invalid UTF-8) is written to stderr, which is closed at once.
+    write(
+        root,
+        "lib/bad.ex",
+        b"defmodule B do\n  @moduledoc false\n  def f, do: \"\xff\"\nend\n",
+    );
+    for (stdout_closed, stderr_closed) in [(false, true), (true, false), (true, true)] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_doctrine"))
+            .args(["check", "--format", "concise"])
+            .current_dir(root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let err = child.stderr.take().unwrap();
+        let keep_out = (!stdout_closed).then_some(out);
+        let keep_err = (!stderr_closed).then_some(err);
+        let status = child.wait().unwrap();
+        drop((keep_out, keep_err));
+        assert!(
+            matches!(status.code(), Some(1)),
+            "stdout closed {stdout_closed}, stderr closed {stderr_closed}: {status:?}"
+        );
+    }
+}
