@@ -18,7 +18,7 @@ use crate::syntax::calls::{Call, function_name};
 use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
 use crate::syntax::outline::{ModuleDoc, ModuleOutline};
-use crate::syntax::parse::{language, parse};
+use crate::syntax::parse::{ParseFailure, language, parse};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
 use xxhash_rust::xxh3::xxh3_64;
@@ -125,13 +125,24 @@ impl<'a> Analyzer<'a> {
             ));
         }
         let src: &str = &decoded;
-        let Some(tree) = parse(src) else {
-            report.diagnostics.push(diagnostic(
-                DiagnosticKind::SyntaxError,
-                None,
-                "the parser gave up on this file".into(),
-            ));
-            return report;
+        let tree = match parse(src) {
+            Ok(tree) => tree,
+            Err(failure) => {
+                let (kind, message) = match failure {
+                    ParseFailure::Budget => (
+                        DiagnosticKind::ParseBudget,
+                        "the parser's work budget ran out (pathological input); not analysed",
+                    ),
+                    ParseFailure::GaveUp => (
+                        DiagnosticKind::SyntaxError,
+                        "the parser gave up on this file",
+                    ),
+                };
+                report
+                    .diagnostics
+                    .push(diagnostic(kind, None, message.into()));
+                return report;
+            }
         };
         let lines = LineIndex::new(src);
         let mut walk = Walk {

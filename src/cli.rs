@@ -236,8 +236,9 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
                 }
             })?;
             let src = String::from_utf8_lossy(&src);
-            let tree = crate::syntax::parse::parse(&src)
-                .ok_or_else(|| UserError::Usage("the parser gave up on this file".into()))?;
+            let tree = crate::syntax::parse::parse(&src).map_err(|failure| {
+                UserError::Usage(format!("cannot parse this file ({failure:?})"))
+            })?;
             print(&docs::syntax_tree(tree.root_node(), &src))
         }
     }

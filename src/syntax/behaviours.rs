@@ -294,7 +294,7 @@ impl BehaviourIndex {
 /// The behaviours a source file defines, for files the scan did not analyse (a partial run
 /// still needs the whole project's behaviours).
 pub fn defined_in(src: &str) -> Vec<BehaviourFact> {
-    let Some(tree) = super::parse::parse(src) else {
+    let Ok(tree) = super::parse::parse(src) else {
         return Vec::new();
     };
     let mut semantic = super::semantic::Semantic::default();
