@@ -59,7 +59,9 @@ fn parse_within(src: &str, max_callbacks: u64, deadline: Instant) -> Result<Tree
         let mut progress = |_: &tree_sitter::ParseState| {
             callbacks += 1;
             // The clock is read every 64 callbacks only: it costs more than the count.
-            if callbacks > max_callbacks || (callbacks % 64 == 0 && Instant::now() > deadline) {
+            if callbacks > max_callbacks
+                || (callbacks.is_multiple_of(64) && Instant::now() > deadline)
+            {
                 over_budget = true;
                 return ControlFlow::Break(());
             }
