@@ -53,7 +53,7 @@ fn main() {
     let only = std::env::var("DOCTRINE_BENCH_ONLY").unwrap_or_default();
     let bare = best_of(rounds * usize::from(only != "engine"), || {
         for text in &texts {
-            std::hint::black_box(parse(text));
+            let _ = std::hint::black_box(parse(text));
         }
     });
 
