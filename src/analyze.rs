@@ -6,7 +6,8 @@
 use crate::checks::{self, CallInterest, Check, FileContext, RawFinding};
 use crate::error::UserError;
 use crate::finding::{
-    Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, fingerprint, normalize_line,
+    Diagnostic, DiagnosticKind, FileReport, Finding, Metrics, fingerprint, line_hash,
+    normalize_line,
 };
 use crate::project::FileRole;
 use crate::query_rules::QueryRules;
@@ -20,8 +21,12 @@ use crate::syntax::lines::LineIndex;
 use crate::syntax::outline::{ModuleDoc, ModuleOutline};
 use crate::syntax::parse::{ParseFailure, language, parse};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use tree_sitter::{Node, Tree};
-use xxhash_rust::xxh3::xxh3_64;
+
+/// At most this many findings are reported per file: a generated or hostile file with
+/// hundreds of thousands would only bury the others (and cost memory in every format).
+const MAX_FINDINGS_PER_FILE: usize = 1_000;
 
 /// How many leading bytes are inspected for NUL to call a file binary (as git does).
 const BINARY_SNIFF_BYTES: usize = 8000;
@@ -216,6 +221,26 @@ impl<'a> Analyzer<'a> {
             |b| lines.line_of(b),
         );
         report.findings = self.place(kept, path, src, &lines);
+        if report.findings.len() > MAX_FINDINGS_PER_FILE {
+            let left_out = report.findings.len() - MAX_FINDINGS_PER_FILE;
+            // Blocking findings first, so a cut never turns a failing file into a passing one.
+            report
+                .findings
+                .sort_by_key(|f| f.enforcement != crate::finding::Enforcement::Blocking);
+            report.findings.truncate(MAX_FINDINGS_PER_FILE);
+            report.findings.sort_by(Finding::sort_key_cmp);
+            report.diagnostics.push(diagnostic(
+                DiagnosticKind::TooManyFindings,
+                None,
+                format!(
+                    "{left_out} more finding(s) in this file are not reported (at most \
+                     {MAX_FINDINGS_PER_FILE} per file; blocking ones first)"
+                ),
+            ));
+        }
+        if !report.findings.is_empty() {
+            report.text = Some(Arc::from(src));
+        }
         report.metrics = metrics;
         report.behaviours = behaviours;
         report
@@ -292,7 +317,7 @@ impl<'a> Analyzer<'a> {
         {
             // An error anywhere in an enclosing module (not merely elsewhere in the file)
             // may have swallowed this module's attributes.
-            let in_error = ancestors.iter().skip(1).any(|a| a.has_error());
+            let in_error = walk.check_errors && ancestors.iter().skip(1).any(|a| a.has_error());
             self.module(node, in_error, walk);
         }
         // ERROR nodes have a kind id (`u16::MAX`) outside the language's kind table.
@@ -341,13 +366,17 @@ impl<'a> Analyzer<'a> {
         src: &str,
         lines: &LineIndex,
     ) -> Vec<Finding> {
+        let mut raw = raw;
+        // In source order, so positions are counted along each line once.
+        raw.sort_by_key(|r| (r.start_byte, r.end_byte));
+        let mut spans = lines.spans(src);
         let mut placed: Vec<(Finding, Option<String>)> = raw
             .into_iter()
             .map(|r| {
                 let finding = Finding {
                     rule: self.registry.rules[r.rule].def.id.clone(),
                     path: path.to_string(),
-                    span: lines.span(src, r.start_byte, r.end_byte),
+                    span: spans.span(r.start_byte, r.end_byte),
                     message: r.message,
                     enforcement: self.rules.enforcement(r.rule),
                     fingerprint: String::new(),
@@ -359,26 +388,25 @@ impl<'a> Analyzer<'a> {
         placed.sort_by(|a, b| a.0.sort_key_cmp(&b.0));
         placed.dedup_by(|a, b| a.0 == b.0);
         // Identical keys (the same call twice on equal lines) are told apart by occurrence.
-        let mut normalized: HashMap<u32, (String, u64)> = HashMap::new();
+        let mut line_hashes: HashMap<u32, u64> = HashMap::new();
         let mut seen: HashMap<(String, Option<String>, u64), u32> = HashMap::new();
         placed
             .into_iter()
             .map(|(mut finding, module)| {
                 let line = finding.span.start_line;
-                let (text, text_hash) = normalized.entry(line).or_insert_with(|| {
-                    let text =
-                        normalize_line(lines.lines.get(line as usize - 1).copied().unwrap_or(""));
-                    let hash = xxh3_64(text.as_bytes());
-                    (text, hash)
+                let text_hash = *line_hashes.entry(line).or_insert_with(|| {
+                    line_hash(&normalize_line(
+                        lines.lines.get(line as usize - 1).copied().unwrap_or(""),
+                    ))
                 });
                 let occurrence = seen
-                    .entry((finding.rule.clone(), module.clone(), *text_hash))
+                    .entry((finding.rule.clone(), module.clone(), text_hash))
                     .or_insert(0);
                 finding.fingerprint = fingerprint(
                     &finding.rule,
                     path,
                     module.as_deref().unwrap_or(""),
-                    text,
+                    text_hash,
                     *occurrence,
                 );
                 *occurrence += 1;

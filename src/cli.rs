@@ -145,7 +145,7 @@ fn print_error(e: UserError) {
     if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         to_stderr(&format!("{:?}\n", miette::Report::new(e)));
     } else {
-        to_stderr(&format!("error: {}\n", e.plain()));
+        to_stderr(&format!("error: {}\n", output::escape(&e.plain())));
     }
 }
 
@@ -543,7 +543,11 @@ fn finish(
             .filter(|d| d.kind != DiagnosticKind::ConfigError)
         {
             let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            stderr.push_str(&format!("warning: {}{line}: {}\n", d.path, d.message));
+            stderr.push_str(&format!(
+                "warning: {}{line}: {}\n",
+                output::escape(&d.path),
+                output::escape(&d.message)
+            ));
         }
         // A report written to a file still says on the terminal how the run went.
         if args.output.is_some() {

@@ -49,6 +49,9 @@ pub fn scan(
     }
     let mut report = Report::default();
     for file in reports {
+        if let (Some(text), Some(first)) = (&file.text, file.findings.first()) {
+            report.texts.insert(first.path.clone(), text.clone());
+        }
         report
             .findings
             .extend(file.findings.into_iter().filter_map(|mut finding| {

@@ -4,21 +4,29 @@
 use crate::syntax::behaviours::{BehaviourFact, CallbackQuestion};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// A finding's identity for baselines and SARIF `partialFingerprints`: the rule, the file, the
-/// enclosing module and the flagged line's text (`normalize_line`), plus an occurrence index
+/// enclosing module and the flagged line's text (`normalize_line`, passed as its hash, so a
+/// very long line is hashed once however many findings it has), plus an occurrence index
 /// among findings sharing all of those. Line numbers are deliberately not part of it, so the
 /// fingerprint survives edits elsewhere in the file.
 pub fn fingerprint(
     rule: &str,
     path: &str,
     context: &str,
-    normalized_line: &str,
+    line_hash: u64,
     occurrence: u32,
 ) -> String {
-    let key = format!("{rule}\0{path}\0{context}\0{normalized_line}\0{occurrence}");
+    let key = format!("{rule}\0{path}\0{context}\0{line_hash:016x}\0{occurrence}");
     format!("{:016x}", xxh3_64(key.as_bytes()))
+}
+
+/// The hash of a normalised line, for `fingerprint`.
+pub fn line_hash(normalized_line: &str) -> u64 {
+    xxh3_64(normalized_line.as_bytes())
 }
 
 /// A line's text with indentation and runs of whitespace collapsed, so re-indenting or
@@ -129,6 +137,8 @@ pub enum DiagnosticKind {
     ParseBudget,
     /// doctrine itself failed on this file (a bug); the rest of the run went on.
     InternalError,
+    /// The file has more findings than are reported for one file.
+    TooManyFindings,
 }
 
 impl DiagnosticKind {
@@ -185,6 +195,10 @@ pub struct FileReport {
     pub metrics: Metrics,
     /// Behaviours the file defines (modules with `@callback`s): a project fact.
     pub behaviours: Vec<BehaviourFact>,
+    /// The text that was analysed, kept when there are findings so that snippets show
+    /// exactly what was judged (the file may change on disk during the run).
+    #[serde(skip)]
+    pub text: Option<Arc<str>>,
 }
 
 /// The result of a whole run.
@@ -193,6 +207,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub metrics: Metrics,
+    /// The analysed text of each file with findings, by path (see `FileReport::text`).
+    #[serde(skip)]
+    pub texts: BTreeMap<String, Arc<str>>,
 }
 
 impl Report {

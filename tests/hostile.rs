@@ -178,3 +178,136 @@ fn a_closed_stderr_or_stdout_ends_the_run_quietly() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Output that stays linear, bounded and free of terminal escapes
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn deeply_nested_modules_give_bounded_names_and_messages() {
+    let dir = project();
+    let root = dir.path();
+    let depth = 3_000;
+    let mut src: String = (0..depth).map(|i| format!("defmodule M{i} do\n")).collect();
+    src.push_str("def f(x), do: String.to_atom(x)\n");
+    src.push_str(&"end\n".repeat(depth));
+    write(root, "lib/nest.ex", &src);
+    let run = doctrine(root, &["check", "--format", "json", "lib/nest.ex"]);
+    let report = run.json();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["message"].as_str().unwrap().len() <= 410),
+        "messages are bounded"
+    );
+    assert!(
+        run.stdout.len() < 1_500_000,
+        "{} bytes of JSON for {} findings",
+        run.stdout.len(),
+        findings.len()
+    );
+}
+
+#[test]
+fn a_file_with_too_many_findings_reports_a_capped_number_and_says_so() {
+    let dir = project();
+    let root = dir.path();
+    let calls: Vec<&str> = vec!["String.to_atom(x)"; 3_000];
+    write(
+        root,
+        "lib/gen.ex",
+        format!(
+            "defmodule G do\n  @moduledoc false\n  def f(x), do: [{}]\nend\n",
+            calls.join(", ")
+        ),
+    );
+    let run = doctrine(root, &["check", "--format", "json", "lib/gen.ex"]);
+    let report = run.json();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1_000);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics.iter().any(|d| d["kind"] == "too-many-findings"
+            && d["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("2000 more finding(s)")),
+        "{diagnostics:?}"
+    );
+    assert_eq!(run.code, 1, "the reported findings still block");
+    // The text format renders them without reading the long line once per finding.
+    let text = doctrine(root, &["check", "lib/gen.ex", "--no-color"]);
+    assert_eq!(text.code, 1);
+    assert!(
+        text.stdout.contains("lib/gen.ex:3:"),
+        "long lines fall back to plain lines"
+    );
+}
+
+/// No human-readable format passes a control character from a file name, a file's content
+/// or a message to the terminal.
+#[cfg(unix)]
+#[test]
+fn file_names_and_contents_cannot_inject_terminal_escapes() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = project();
+    let root = dir.path();
+    let name = std::ffi::OsStr::from_bytes(b"lib/\x1b]0;owned\x07\x1b[2J.ex");
+    let hostile = "defmodule H do\n  @moduledoc false\n  # \u{1b}[2J\u{1b}]0;title\u{7}\r\u{202e}\n  def f(x), do: String.to_atom(x) <> \"\u{1b}[31m\"\nend\n";
+    std::fs::write(root.join(name), hostile).unwrap();
+    write(
+        root,
+        "lib/bad_utf8.ex",
+        b"defmodule B do\n  @moduledoc false\n  def f, do: \"\x1b[2J\xff\"\nend\n",
+    );
+    for format in ["text", "concise", "github"] {
+        let run = doctrine(root, &["check", "--format", format, "--no-color"]);
+        run.assert_no_crash();
+        for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+            let raw: Vec<char> = text
+                .chars()
+                .filter(|c| (c.is_control() && *c != '\n' && *c != '\t') || *c == '\u{202e}')
+                .collect();
+            assert!(raw.is_empty(), "{format} {stream} holds {raw:?}:\n{text}");
+        }
+        assert!(
+            run.stdout.contains("\\u{1b}"),
+            "{format}: the name is shown escaped"
+        );
+    }
+}
+
+#[test]
+fn snippets_show_the_text_that_was_analysed() {
+    use doctrine::output::{Format, RenderContext, render};
+    use doctrine::registry::Registry;
+    use doctrine::selection::RuleSet;
+    use doctrine::source::MemorySources;
+    let analysed = "defmodule A do\n  @moduledoc false\n  def f(x), do: String.to_atom(x)\nend\n";
+    let mut report = doctrine::lint_str("lib/a.ex", analysed);
+    assert!(report.texts.contains_key("lib/a.ex"));
+    report.sort();
+    // The file changed on disk after the analysis.
+    let sources = MemorySources::new(vec![("lib/a.ex".into(), b"garbage\n".to_vec())]);
+    let registry = Registry::builtin();
+    let rules = RuleSet::defaults(&registry);
+    let cx = RenderContext {
+        report: &report,
+        registry: &registry,
+        rules: &rules,
+        sources: &sources,
+        checkout: Path::new("/p"),
+        checkout_prefix: "",
+        color: false,
+        statistics: false,
+        quiet: true,
+        root: Path::new("/p"),
+        cwd: Path::new("/p"),
+        max_annotations: 50,
+        execution_successful: true,
+    };
+    let text = render(Format::Text, &cx);
+    assert!(text.contains("String.to_atom(x)"), "{text}");
+    assert!(!text.contains("garbage"));
+}

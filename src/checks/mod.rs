@@ -68,6 +68,20 @@ pub struct RawFinding {
     pub unless_callback: Option<CallbackQuestion>,
 }
 
+/// Messages quote code (a pattern, a module name); a quote of adversarial size is cut.
+const MAX_MESSAGE: usize = 400;
+
+fn bounded_message(message: String) -> String {
+    if message.len() <= MAX_MESSAGE {
+        return message;
+    }
+    let mut cut = MAX_MESSAGE;
+    while !message.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &message[..cut])
+}
+
 /// What a check sees of the file being analysed, and where it reports.
 pub struct FileContext<'a> {
     pub src: &'a str,
@@ -153,7 +167,7 @@ impl<'a> FileContext<'a> {
             rule: index,
             start_byte: start,
             end_byte: end,
-            message,
+            message: bounded_message(message),
             module: module.map(str::to_string),
             unless_callback,
         });

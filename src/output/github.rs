@@ -90,11 +90,14 @@ fn annotate(cx: &RenderContext, f: &Finding, out: &mut String) {
     );
 }
 
-/// Escaping for the message part of a workflow command.
+/// Escaping for the message part of a workflow command: `%`, CR and LF as the runner
+/// expects, then every other control character visibly (the log is a terminal).
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    let encoded = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::display::escape(&encoded).into_owned()
 }
 
 /// Escaping for a `key=value` property of a workflow command.
@@ -108,5 +111,6 @@ mod tests {
     fn escapes_workflow_command_syntax() {
         assert_eq!(super::data("50%\nnext"), "50%25%0Anext");
         assert_eq!(super::property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(super::data("x\u{1b}[2Jy"), "x\\u{1b}[2Jy");
     }
 }

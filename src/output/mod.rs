@@ -1,11 +1,13 @@
 //! Renderers: each turns a sorted `Report` into bytes. None of them reads the clock or the
 //! environment, so the same report always renders to the same bytes.
 
+mod display;
 mod github;
 mod json;
 mod sarif;
 mod text;
 
+pub use display::escape;
 pub use text::{statistics, summary_line};
 
 use crate::finding::Report;

@@ -1,10 +1,10 @@
 //! Human output: miette reports with source snippets, or one line per finding.
 
 use super::RenderContext;
+use super::display::{DisplaySource, escape};
 use crate::finding::{Enforcement, Finding};
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-    SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity, SourceCode,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write};
@@ -41,16 +41,18 @@ fn concise_line(cx: &RenderContext, f: &Finding) -> String {
     };
     format!(
         "{}{position}: {} [{}] {}",
-        cx.display_path(&f.path),
+        escape(&cx.display_path(&f.path)),
         f.rule,
         f.enforcement.as_str(),
-        f.message
+        escape(&f.message)
     )
 }
 
 struct FindingReport<'a> {
     finding: &'a Finding,
-    source: &'a NamedSource<String>,
+    /// The finding's message, escaped for the terminal.
+    message: String,
+    source: &'a DisplaySource,
     /// The rule's name, under the underlined code.
     label: &'a str,
     help: String,
@@ -58,13 +60,13 @@ struct FindingReport<'a> {
 
 impl fmt::Debug for FindingReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for FindingReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -114,17 +116,21 @@ fn write_snippets(cx: &RenderContext, out: &mut String) {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
         .with_links(false);
-    let mut current: Option<(String, NamedSource<String>)> = None;
+    let mut current: Option<(String, DisplaySource)> = None;
     for finding in &cx.report.findings {
         if current.as_ref().is_none_or(|(p, _)| *p != finding.path) {
-            let content = cx
-                .sources
-                .read(&finding.path)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
+            // The analysed text; project files (READMEs) are read again.
+            let content = match cx.report.texts.get(&finding.path) {
+                Some(text) => text.to_string(),
+                None => cx
+                    .sources
+                    .read(&finding.path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default(),
+            };
             current = Some((
                 finding.path.clone(),
-                NamedSource::new(cx.display_path(&finding.path), content),
+                DisplaySource::new(cx.display_path(&finding.path), &content),
             ));
         }
         let (_, source) = current.as_ref().expect("set above");
@@ -133,6 +139,7 @@ fn write_snippets(cx: &RenderContext, out: &mut String) {
         if finding.span.is_whole_file()
             || finding.span.end_column > MAX_SNIPPET_COLUMN
             || finding.span.start_column > MAX_SNIPPET_COLUMN
+            || !source.showable(finding.span.start_byte, finding.span.end_byte)
         {
             let _ = writeln!(out, "{}\n", concise_line(cx, finding));
             continue;
@@ -140,6 +147,7 @@ fn write_snippets(cx: &RenderContext, out: &mut String) {
         let rule = cx.registry.get(&finding.rule).map(|r| &r.def);
         let report = FindingReport {
             finding,
+            message: escape(&finding.message).into_owned(),
             source,
             label: rule.map_or("", |r| r.name.as_str()),
             help: format!(

@@ -4,7 +4,7 @@
 
 mod rdme;
 
-use crate::finding::{Finding, Span, fingerprint, normalize_line};
+use crate::finding::{Finding, Span, fingerprint, line_hash, normalize_line};
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
@@ -71,7 +71,7 @@ impl ProjectContext<'_> {
             rule: rule.to_string(),
             path: path.to_string(),
             span,
-            fingerprint: fingerprint(rule, path, "", &normalize_line(&message), 0),
+            fingerprint: fingerprint(rule, path, "", line_hash(&normalize_line(&message)), 0),
             message,
             enforcement: self.rules.enforcement(index),
             unless_callback: None,

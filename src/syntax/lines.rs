@@ -19,6 +19,11 @@ impl<'s> LineIndex<'s> {
         LineIndex { starts, lines }
     }
 
+    /// Byte offset where each line starts.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+
     /// Lines as an editor counts them (a trailing newline does not start a new line).
     pub fn count(&self) -> usize {
         match self.lines.last() {
@@ -39,23 +44,122 @@ impl<'s> LineIndex<'s> {
             .saturating_sub(1)
     }
 
-    fn position(&self, src: &str, byte: usize) -> (u32, u32) {
-        let line = self.line_of(byte);
-        let start = self.starts[line];
-        let column = src.get(start..byte).map_or(0, |s| s.chars().count());
-        (line as u32 + 1, column as u32 + 1)
+    /// The span of `start..end`, the one position computation every format uses. A
+    /// trailing `\r` (the first half of a CRLF line end) is not part of a span.
+    pub fn span(&self, src: &str, start: usize, end: usize) -> Span {
+        self.spans(src).span(start, end)
     }
 
-    pub fn span(&self, src: &str, start: usize, end: usize) -> Span {
-        let (start_line, start_column) = self.position(src, start);
-        let (end_line, end_column) = self.position(src, end.max(start));
+    /// A span maker that remembers where it last counted columns, so the spans of many
+    /// findings on one long line cost the line's length once, not once per finding. Spans
+    /// asked for in increasing order are cheapest; any order is correct.
+    pub fn spans<'a>(&'a self, src: &'a str) -> Spans<'a, 's> {
+        Spans {
+            index: self,
+            src,
+            starts: Cursor::default(),
+            ends: Cursor::default(),
+        }
+    }
+}
+
+/// See `LineIndex::spans`.
+pub struct Spans<'a, 's> {
+    index: &'a LineIndex<'s>,
+    src: &'a str,
+    starts: Cursor,
+    ends: Cursor,
+}
+
+/// The last position counted: 0-based line, byte and column.
+#[derive(Default, Clone, Copy)]
+struct Cursor {
+    line: usize,
+    byte: usize,
+    column: usize,
+}
+
+impl Spans<'_, '_> {
+    pub fn span(&mut self, start: usize, end: usize) -> Span {
+        let src = self.src;
+        let mut end = end.max(start).min(src.len());
+        let start = start.min(end);
+        if end > start && src.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let (start_line, start_column) = position(self.index, src, &mut self.starts, start);
+        let (end_line, end_column) = position(self.index, src, &mut self.ends, end);
         Span {
             start_line,
             start_column,
             end_line,
             end_column,
             start_byte: start,
-            end_byte: end.max(start),
+            end_byte: end,
+        }
+    }
+}
+
+/// 1-based line and column of `byte`, counting on from `cursor` when it is on the same line
+/// and not past `byte`.
+fn position(index: &LineIndex, src: &str, cursor: &mut Cursor, byte: usize) -> (u32, u32) {
+    let line = index.line_of(byte);
+    let column = if line == cursor.line && cursor.byte <= byte && cursor.byte != 0 {
+        cursor.column + src.get(cursor.byte..byte).map_or(0, |s| s.chars().count())
+    } else {
+        column_at(src, index.starts[line], byte)
+    };
+    *cursor = Cursor { line, byte, column };
+    (line as u32 + 1, column as u32 + 1)
+}
+
+/// The 0-based column of `byte` in the line starting at `line_start`, in characters, as
+/// editors count them: a byte-order mark at the start of the file is not a column.
+pub fn column_at(src: &str, line_start: usize, byte: usize) -> usize {
+    let text = src.get(line_start..byte).unwrap_or("");
+    let bom = line_start == 0 && text.starts_with('\u{feff}');
+    text.chars().count() - usize::from(bom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_ignore_a_bom_and_a_crlf_end() {
+        let src = "\u{feff}ab\r\n\"ééé\" <> x # c\r\n";
+        let lines = LineIndex::new(src);
+        let a = src.find('a').unwrap();
+        assert_eq!(
+            lines.span(src, a, a + 1).start_column,
+            1,
+            "the BOM is not a column"
+        );
+        let x = src.find('x').unwrap();
+        let span = lines.span(src, x, x + 1);
+        assert_eq!((span.start_line, span.start_column), (2, 10));
+        let comment = src.find('#').unwrap();
+        let span = lines.span(src, comment, src.len() - 1);
+        assert_eq!(
+            (span.end_line, span.end_column),
+            (2, 15),
+            "the CR is not in the span"
+        );
+    }
+
+    #[test]
+    fn remembered_columns_agree_with_counting_afresh_in_any_order() {
+        let src = "\u{feff}é = [a, bé, c]\nxé = [d, é, f]\n";
+        let lines = LineIndex::new(src);
+        let offsets: Vec<usize> = src.char_indices().map(|(i, _)| i).collect();
+        let mut spans = lines.spans(src);
+        for &a in offsets
+            .iter()
+            .chain(offsets.iter().rev())
+            .chain(offsets.iter().step_by(3))
+        {
+            let fresh = lines.spans(src).span(a, a);
+            assert_eq!(spans.span(a, a), fresh, "at byte {a}");
         }
     }
 }

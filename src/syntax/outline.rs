@@ -8,6 +8,7 @@ use super::{
     alias_text, body_statements, call_args, do_block, keyword_value, local_call_name,
     module_attribute, named_children, operator, text,
 };
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// How deep module-level `if`/`case` blocks are unpacked.
@@ -28,7 +29,7 @@ pub enum ModuleDoc {
     Hidden,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DefKind {
     Def,
     Defmacro,
@@ -152,6 +153,9 @@ impl<'t> ModuleOutline<'t> {
         let mut pending_deprecated = false;
         let mut specs: Vec<(&str, usize)> = Vec::new();
         let statements = module_statements(definition, src);
+        // (name, kind, arity) → index in `functions`: modules with thousands of definitions
+        // (generated code) stay linear.
+        let mut seen: HashMap<(&str, DefKind, usize), usize> = HashMap::new();
         let aliases = LocalAliases::collect(&statements, src, resolve);
 
         for &statement in &statements {
@@ -226,11 +230,10 @@ impl<'t> ModuleOutline<'t> {
                 continue;
             };
             let is_component = declared_component || head.takes_only_assigns;
-            let already = outline
-                .functions
-                .iter_mut()
-                .find(|f| f.name == head.name && f.kind == kind && f.max_arity == head.max_arity);
-            match already {
+            let key = (head.name, kind, head.max_arity);
+            let next = outline.functions.len();
+            let index = *seen.entry(key).or_insert(next);
+            match outline.functions.get_mut(index) {
                 // A later clause: `@impl` may sit on any clause; `@doc` only counts on the first.
                 Some(existing) => {
                     existing.is_callback |= callback;
@@ -273,11 +276,15 @@ impl<'t> ModuleOutline<'t> {
             .filter(|b| known_callbacks(b).is_none())
             .cloned()
             .collect();
+        let mut specced: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (name, arity) in specs {
+            specced.entry(name).or_default().push(arity);
+        }
         for function in &mut outline.functions {
             let arities = function.min_arity..=function.max_arity;
-            function.has_spec = specs
-                .iter()
-                .any(|(name, arity)| *name == function.name && arities.contains(arity));
+            function.has_spec = specced
+                .get(function.name)
+                .is_some_and(|specs| specs.iter().any(|arity| arities.contains(arity)));
             // A behaviour's own default implementation of one of its callbacks.
             function.is_callback |= outline
                 .defined_callbacks

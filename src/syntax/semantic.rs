@@ -320,7 +320,7 @@ impl Semantic {
         let name_node = *call_args(call).first()?;
         // `defmodule __MODULE__.Sub` names `Parent.Sub` and creates no alias.
         if name_node.kind() == "dot" {
-            return self.resolve_module(name_node, src);
+            return self.resolve_module(name_node, src).map(bounded_name);
         }
         if name_node.kind() != "alias" {
             return None;
@@ -332,12 +332,12 @@ impl Semantic {
                 let parent = parent.to_string();
                 self.innermost()
                     .aliases
-                    .push((first.clone(), format!("{parent}.{first}")));
+                    .push((first.clone(), bounded_name(format!("{parent}.{first}"))));
                 format!("{parent}.{written}")
             }
             None => written,
         };
-        Some(full)
+        Some(bounded_name(full))
     }
 
     pub fn current_module(&self) -> Option<&str> {
@@ -466,6 +466,21 @@ impl Semantic {
             except,
         });
     }
+}
+
+/// Module names longer than this keep only their tail: 10,000 nested `defmodule`s would
+/// otherwise hold (and repeat in every message) names of megabytes.
+const MAX_MODULE_NAME: usize = 512;
+
+fn bounded_name(name: String) -> String {
+    if name.len() <= MAX_MODULE_NAME {
+        return name;
+    }
+    let mut cut = name.len() - MAX_MODULE_NAME;
+    while !name.is_char_boundary(cut) {
+        cut += 1;
+    }
+    format!("…{}", &name[cut..])
 }
 
 /// Variables a guard restricts to a fixed set: `x in [:a, :b]` (or a module attribute),
