@@ -336,14 +336,28 @@ fn read_sources(
 ) -> Result<(Box<dyn SourceSet>, Vec<Diagnostic>), UserError> {
     Ok(match &args.stdin_filename {
         Some(name) => {
+            // Bounded like any file: an editor buffer of hundreds of MB is not source.
             let mut content = Vec::new();
             std::io::stdin()
+                .take(config.max_file_size + 1)
                 .read_to_end(&mut content)
                 .map_err(|source| UserError::Io {
                     context: "cannot read standard input".into(),
                     source,
                 })?;
             let rel = relative(root, anchor).unwrap_or_else(|| name.replace('\\', "/"));
+            if content.len() as u64 > config.max_file_size {
+                let too_large = Diagnostic {
+                    path: rel,
+                    kind: DiagnosticKind::TooLarge,
+                    line: None,
+                    message: format!(
+                        "standard input is over the {} byte limit (`files.max_file_size`); skipped",
+                        config.max_file_size
+                    ),
+                };
+                return Ok((Box::new(MemorySources::new(Vec::new())), vec![too_large]));
+            }
             (
                 Box::new(MemorySources::new(vec![(rel, content)])),
                 Vec::new(),
@@ -406,7 +420,19 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
     let rules = RuleSet::new(&registry, &config, &args.select, &args.ignore)?;
     let analyzer = Analyzer::new(&registry, &rules)?;
 
-    let threads = args.threads.unwrap_or(0);
+    let threads = match args.threads {
+        Some(requested) => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let cap = (cores * 4).max(8);
+            if requested > cap {
+                to_stderr(&format!(
+                    "warning: --threads {requested} is more than 4× the {cores} CPU(s); using {cap}\n"
+                ));
+            }
+            requested.min(cap)
+        }
+        None => 0,
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

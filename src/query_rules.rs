@@ -27,6 +27,17 @@ pub fn validate(source: &str) -> Result<(), String> {
     if !query.capture_names().contains(&"match") {
         return Err("no `@match` capture (it marks what to report)".into());
     }
+    // tree-sitter leaves predicates it does not know to the caller, which would silently
+    // match everything they were meant to filter out.
+    for pattern in 0..query.pattern_count() {
+        if let Some(unknown) = query.general_predicates(pattern).first() {
+            return Err(format!(
+                "unknown predicate `#{}` (known: #eq?, #not-eq?, #match?, #not-match?, \
+                 #any-of?, #not-any-of?)",
+                unknown.operator
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -184,6 +184,9 @@ fn read_ignore_file(base: &Path, file: &Path) -> Option<Gitignore> {
 pub struct DiskSources {
     root: PathBuf,
     paths: Vec<String>,
+    /// Files whose names are not valid UTF-8: their shown path (invalid bytes as `\xNN`)
+    /// and the real one, so they are read under their own name.
+    real_paths: HashMap<String, PathBuf>,
     max_file_size: u64,
 }
 
@@ -198,6 +201,7 @@ impl DiskSources {
     ) -> (DiskSources, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut paths = Vec::new();
+        let mut real_paths = HashMap::new();
         let targets: Vec<PathBuf> = if targets.is_empty() {
             vec![root.to_path_buf()]
         } else {
@@ -211,6 +215,9 @@ impl DiskSources {
         for target in &targets {
             if target.is_file() {
                 if let Some(rel) = relative(root, target).filter(|rel| keep(rel)) {
+                    if rel.contains("\\x") {
+                        real_paths.insert(rel.clone(), target.clone());
+                    }
                     paths.push(rel);
                 }
                 continue;
@@ -222,6 +229,9 @@ impl DiskSources {
                         if let Some(rel) = relative(root, entry.path())
                             && keep(&rel)
                         {
+                            if rel.contains("\\x") {
+                                real_paths.insert(rel.clone(), entry.path().to_path_buf());
+                            }
                             paths.push(rel);
                         }
                     }
@@ -260,6 +270,7 @@ impl DiskSources {
             DiskSources {
                 root: root.to_path_buf(),
                 paths,
+                real_paths,
                 max_file_size,
             },
             diagnostics,
@@ -273,7 +284,11 @@ impl SourceSet for DiskSources {
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
-        let full = self.root.join(path);
+        let full = self
+            .real_paths
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| self.root.join(path));
         let read_error = |e: std::io::Error| SourceError {
             kind: DiagnosticKind::ReadError,
             message: format!("cannot read: {e}"),
@@ -308,9 +323,30 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(&root).ok()?;
     let parts: Vec<String> = rel
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| exact_name(c.as_os_str()))
         .collect();
     Some(parts.join("/"))
+}
+
+/// A file name as text, byte for byte: bytes that are not UTF-8 (and a literal `\x`, so the
+/// form stays unambiguous) are written as `\xNN`.
+fn exact_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(&chunk.valid().replace("\\x", "\\x5cx"));
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
 }
 
 fn walk_error_path(err: &ignore::Error, root: &Path) -> String {

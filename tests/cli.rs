@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::run::{Run, doctrine, doctrine_with_stdin, fixture, manifest_dir, write};
+use common::run::{Run, doctrine, doctrine_with_stdin, fixture, is_root, manifest_dir, write};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -169,18 +169,6 @@ fn diagnostic_paths(report: &Value) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-fn is_root() -> bool {
-    // The effective uid of this test process, without a libc dependency.
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(2).map(|uid| uid == "0"))
-        })
-        .unwrap_or(false)
 }
 
 // ---------------------------------------------------------------------------------------------

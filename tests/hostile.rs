@@ -311,3 +311,154 @@ fn snippets_show_the_text_that_was_analysed() {
     assert!(text.contains("String.to_atom(x)"), "{text}");
     assert!(!text.contains("garbage"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Limits and names
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn standard_input_is_bounded_like_any_file() {
+    let dir = project();
+    let root = dir.path();
+    write(root, ".doctrine.toml", "[files]\nmax_file_size = 1000\n");
+    let big = format!(
+        "defmodule Big do\n  @moduledoc false\n{}end\n",
+        "  def f(x), do: String.to_atom(x)\n".repeat(100)
+    );
+    let run = common::run::doctrine_with_stdin(
+        root,
+        &[
+            "check",
+            "--stdin-filename",
+            "lib/big.ex",
+            "--format",
+            "json",
+        ],
+        Some(big.as_bytes()),
+    );
+    let report = run.json();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        report["diagnostics"][0]["kind"], "too-large",
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn absurd_thread_counts_are_capped_and_said_so() {
+    let dir = project();
+    let run = doctrine(dir.path(), &["check", "--threads", "100000", "-q"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("--threads 100000 is more than"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_unknown_query_predicate_is_rejected_at_load() {
+    let dir = project();
+    let root = dir.path();
+    write(
+        root,
+        ".doctrine/rules/X101.toml",
+        "id = \"X101\"\nname = \"x\"\npillar = \"NMND\"\nsummary = \"x\"\nrationale = \"x\"\n\
+         query = '''((call target: (identifier) @n) @match (#frobnicate! @n \"dbg\"))'''\n\
+         message = \"x\"\n[[bad]]\ncode = \"dbg(1)\"\n[[good]]\ncode = \"x\"\n",
+    );
+    let run = doctrine(root, &["check", "-q"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown predicate `#frobnicate!`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_analysed_and_shown_byte_exact() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = project();
+    let root = dir.path();
+    let name = std::ffi::OsStr::from_bytes(b"lib/caf\xe9.ex");
+    std::fs::write(
+        root.join(name),
+        "defmodule C do\n  @moduledoc false\n  def f(x), do: String.to_atom(x)\nend\n",
+    )
+    .unwrap();
+    let run = doctrine(root, &["check", "--format", "concise", "-q"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("lib/caf\\xe9.ex:3:"), "{}", run.stdout);
+    assert!(!run.stderr.contains("cannot read"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_fails_the_gate_unless_allowed() {
+    if common::run::is_root() {
+        return; // root reads every file
+    }
+    let dir = project();
+    let root = dir.path();
+    use std::os::unix::fs::PermissionsExt;
+    write(root, "lib/secret.ex", "defmodule S do\nend\n");
+    std::fs::set_permissions(
+        root.join("lib/secret.ex"),
+        std::fs::Permissions::from_mode(0),
+    )
+    .unwrap();
+    let run = doctrine(root, &["check", "-q", "--select", "DOCS"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let run = doctrine(
+        root,
+        &["check", "-q", "--select", "DOCS", "--allow-unreadable"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// A path beyond the OS limit cannot be opened (not even by root): the walk or the read
+/// fails, and the run must not pass as if the file had been checked.
+#[cfg(unix)]
+#[test]
+fn a_path_beyond_the_os_limit_fails_the_gate_unless_allowed() {
+    let dir = project();
+    let root = dir.path();
+    // Built with `mkdirat`/`openat` from one directory to the next: no system call sees
+    // the full path.
+    use std::ffi::CString;
+    let segment = CString::new("d".repeat(200)).unwrap();
+    let lib = CString::new(root.join("lib").to_str().unwrap()).unwrap();
+    // SAFETY: plain POSIX calls on descriptors this test owns; every result is checked.
+    unsafe {
+        let mut fd = libc::open(lib.as_ptr(), libc::O_DIRECTORY | libc::O_RDONLY);
+        assert!(fd >= 0);
+        for _ in 0..25 {
+            assert_eq!(libc::mkdirat(fd, segment.as_ptr(), 0o755), 0);
+            let next = libc::openat(fd, segment.as_ptr(), libc::O_DIRECTORY | libc::O_RDONLY);
+            assert!(next >= 0);
+            libc::close(fd);
+            fd = next;
+        }
+        let name = CString::new("d.ex").unwrap();
+        let file = libc::openat(fd, name.as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o644);
+        assert!(file >= 0);
+        let text = b"defmodule D do\nend\n";
+        assert_eq!(
+            libc::write(file, text.as_ptr().cast(), text.len()),
+            text.len() as isize
+        );
+        libc::close(file);
+        libc::close(fd);
+    }
+    let run = doctrine(root, &["check", "-q", "--select", "DOCS"]);
+    run.assert_no_crash();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let run = doctrine(
+        root,
+        &["check", "-q", "--select", "DOCS", "--allow-unreadable"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
