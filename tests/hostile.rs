@@ -407,7 +407,7 @@ fn an_unreadable_file_fails_the_gate_unless_allowed() {
     write(root, "lib/secret.ex", "defmodule S do\nend\n");
     std::fs::set_permissions(
         root.join("lib/secret.ex"),
-        std::fs::Permissions::from_mode(0),
+        std::fs::Permissions::from_mode(0o000),
     )
     .unwrap();
     let run = doctrine(root, &["check", "-q", "--select", "DOCS"]);
