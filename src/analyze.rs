@@ -184,6 +184,7 @@ impl<'a> Analyzer<'a> {
             behaviours,
             ..
         } = walk;
+        let dropped = cx.dropped;
         let mut raw = cx.findings;
         if let Some(queries) = &self.queries {
             for m in queries.run(tree.root_node(), src) {
@@ -221,8 +222,8 @@ impl<'a> Analyzer<'a> {
             |b| lines.line_of(b),
         );
         report.findings = self.place(kept, path, src, &lines);
-        if report.findings.len() > MAX_FINDINGS_PER_FILE {
-            let left_out = report.findings.len() - MAX_FINDINGS_PER_FILE;
+        if report.findings.len() > MAX_FINDINGS_PER_FILE || dropped > 0 {
+            let left_out = report.findings.len().saturating_sub(MAX_FINDINGS_PER_FILE) + dropped;
             // Blocking findings first, so a cut never turns a failing file into a passing one.
             report
                 .findings

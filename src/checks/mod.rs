@@ -91,7 +91,14 @@ pub struct FileContext<'a> {
     registry: &'a Registry,
     rules: &'a RuleSet,
     pub(crate) findings: Vec<RawFinding>,
+    /// Findings not kept because the file already has `MAX_RAW_FINDINGS`.
+    pub(crate) dropped: usize,
 }
+
+/// Raw findings kept per file before suppressions; the rest are only counted. Far above
+/// what is reported (`analyze::MAX_FINDINGS_PER_FILE`), it bounds the memory a generated
+/// file with hundreds of thousands of findings can take.
+pub const MAX_RAW_FINDINGS: usize = 10_000;
 
 impl<'a> FileContext<'a> {
     pub fn new(
@@ -109,6 +116,7 @@ impl<'a> FileContext<'a> {
             registry,
             rules,
             findings: Vec::new(),
+            dropped: 0,
         }
     }
 
@@ -161,6 +169,10 @@ impl<'a> FileContext<'a> {
         if !self.rules.applies(index, self.path, self.role)
             || module.is_some_and(|m| self.rules.exempts_module(index, m))
         {
+            return;
+        }
+        if self.findings.len() >= MAX_RAW_FINDINGS {
+            self.dropped += 1;
             return;
         }
         self.findings.push(RawFinding {
