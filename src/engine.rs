@@ -2,7 +2,7 @@
 
 use crate::analyze::Analyzer;
 use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Report};
-use crate::project::{FileRole, ProjectModel};
+use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::source::{SourceSet, is_elixir};
@@ -26,7 +26,9 @@ pub fn scan(
         .par_iter()
         .filter(|path| is_elixir(path))
         .map(|path| match sources.read(path) {
-            Ok(bytes) => analyze_guarded(analyzer, path, project.role_of(path), &bytes),
+            Ok(bytes) => guarded(path, || {
+                analyzer.analyze(path, project.role_of(path), &bytes)
+            }),
             Err(e) => FileReport {
                 diagnostics: vec![Diagnostic {
                     path: path.clone(),
@@ -67,14 +69,11 @@ pub fn scan(
     report
 }
 
-/// `Analyzer::analyze`, with a panic (a bug in doctrine) turned into an internal-error
+/// The analysis of one file, with a panic (a bug in doctrine) turned into an internal-error
 /// diagnostic for this one file, as ruff does: the rest of the run completes, and the exit
 /// code says the run is incomplete.
-fn analyze_guarded(analyzer: &Analyzer, path: &str, role: FileRole, bytes: &[u8]) -> FileReport {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        analyzer.analyze(path, role, bytes)
-    }))
-    .unwrap_or_else(|panic| {
+fn guarded(path: &str, analyze: impl FnOnce() -> FileReport) -> FileReport {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(analyze)).unwrap_or_else(|panic| {
         let reason = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -140,4 +139,22 @@ pub fn run(
         report.sort();
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_one_file_becomes_an_internal_error_for_that_file() {
+        let report = guarded("lib/a.ex", || panic!("index out of bounds"));
+        assert_eq!(report.diagnostics.len(), 1);
+        let diagnostic = &report.diagnostics[0];
+        assert_eq!(diagnostic.kind, DiagnosticKind::InternalError);
+        assert_eq!(diagnostic.path, "lib/a.ex");
+        assert!(diagnostic.message.contains("index out of bounds"));
+        assert!(diagnostic.kind.loses_findings(), "the run then exits 2");
+        let fine = guarded("lib/b.ex", FileReport::default);
+        assert!(fine.diagnostics.is_empty());
+    }
 }
