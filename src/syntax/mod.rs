@@ -226,6 +226,44 @@ pub fn module_attribute<'t, 's>(
     }
 }
 
+/// The (short, full) names an `alias` call declares: `alias MyApp.Repo` → `Repo`,
+/// `alias MyApp.Repo, as: R` → `R`, `alias MyApp.{Repo, User}` → both. `resolve` expands a
+/// module reference with the aliases already in scope.
+pub fn alias_declarations(
+    call: Node,
+    src: &str,
+    resolve: &dyn Fn(Node) -> Option<String>,
+) -> Vec<(String, String)> {
+    let args = call_args(call);
+    let Some(&target) = args.first() else {
+        return Vec::new();
+    };
+    if target.kind() == "dot"
+        && let Some(members) = target.child_by_field_name("right")
+        && members.kind() == "tuple"
+    {
+        let Some(base) = target.child_by_field_name("left").and_then(resolve) else {
+            return Vec::new();
+        };
+        return named_children(members)
+            .filter(|m| m.kind() == "alias")
+            .map(|member| {
+                let member = alias_text(member, src);
+                let short = member.rsplit('.').next().unwrap_or(&member).to_string();
+                (short, format!("{base}.{member}"))
+            })
+            .collect();
+    }
+    let Some(full) = resolve(target) else {
+        return Vec::new();
+    };
+    let short = match keyword_value(args.get(1).copied(), "as", src) {
+        Some(as_node) => alias_text(as_node, src),
+        None => full.rsplit('.').next().unwrap_or(&full).to_string(),
+    };
+    vec![(short, full)]
+}
+
 /// A dotted alias (`MyApp.Repo`), with whitespace a formatter might leave removed.
 pub fn alias_text(node: Node, src: &str) -> String {
     text(node, src)

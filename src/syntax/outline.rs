@@ -349,38 +349,11 @@ struct LocalAliases(Vec<(String, String)>);
 
 impl LocalAliases {
     fn collect(statements: &[Node], src: &str, resolve: &dyn Fn(Node) -> Option<String>) -> Self {
-        let mut aliases = Vec::new();
-        for &statement in statements {
-            if local_call_name(statement, src) != Some("alias") {
-                continue;
-            }
-            let args = call_args(statement);
-            let Some(&target) = args.first() else {
-                continue;
-            };
-            if target.kind() == "dot"
-                && let Some(members) = target.child_by_field_name("right")
-                && members.kind() == "tuple"
-            {
-                let Some(base) = target.child_by_field_name("left").and_then(resolve) else {
-                    continue;
-                };
-                for member in named_children(members).filter(|m| m.kind() == "alias") {
-                    let member = alias_text(member, src);
-                    let short = member.rsplit('.').next().unwrap_or(&member).to_string();
-                    aliases.push((short, format!("{base}.{member}")));
-                }
-                continue;
-            }
-            let Some(full) = resolve(target) else {
-                continue;
-            };
-            let short = match keyword_value(args.get(1).copied(), "as", src) {
-                Some(as_node) => alias_text(as_node, src),
-                None => full.rsplit('.').next().unwrap_or(&full).to_string(),
-            };
-            aliases.push((short, full));
-        }
+        let aliases = statements
+            .iter()
+            .filter(|s| local_call_name(**s, src) == Some("alias"))
+            .flat_map(|s| super::alias_declarations(*s, src, resolve))
+            .collect();
         LocalAliases(aliases)
     }
 

@@ -416,38 +416,8 @@ impl Semantic {
     }
 
     fn record_alias(&mut self, call: Node, src: &str) {
-        let args = call_args(call);
-        let Some(&target) = args.first() else {
-            return;
-        };
-        // `alias MyApp.{Repo, User}`
-        if target.kind() == "dot"
-            && let Some(right) = target.child_by_field_name("right")
-            && right.kind() == "tuple"
-        {
-            let Some(base) = target
-                .child_by_field_name("left")
-                .and_then(|left| self.resolve_module(left, src))
-            else {
-                return;
-            };
-            for member in named_children(right).filter(|m| m.kind() == "alias") {
-                let member = alias_text(member, src);
-                let short = member.rsplit('.').next().unwrap_or(&member).to_string();
-                self.innermost()
-                    .aliases
-                    .push((short, format!("{base}.{member}")));
-            }
-            return;
-        }
-        let Some(full) = self.resolve_module(target, src) else {
-            return;
-        };
-        let short = match keyword_value(args.get(1).copied(), "as", src) {
-            Some(as_node) => alias_text(as_node, src),
-            None => full.rsplit('.').next().unwrap_or(&full).to_string(),
-        };
-        self.innermost().aliases.push((short, full));
+        let declared = super::alias_declarations(call, src, &|n| self.resolve_module(n, src));
+        self.innermost().aliases.extend(declared);
     }
 
     fn record_import(&mut self, call: Node, src: &str) {
