@@ -280,9 +280,7 @@ fn file_names_and_contents_cannot_inject_terminal_escapes() {
 
 #[test]
 fn snippets_show_the_text_that_was_analysed() {
-    use doctrine::output::{Format, RenderContext, render};
-    use doctrine::registry::Registry;
-    use doctrine::selection::RuleSet;
+    use doctrine::output::Format;
     use doctrine::source::MemorySources;
     let analysed = "defmodule A do\n  @moduledoc false\n  def f(x), do: String.to_atom(x)\nend\n";
     let mut report = doctrine::lint_str("lib/a.ex", analysed);
@@ -290,24 +288,7 @@ fn snippets_show_the_text_that_was_analysed() {
     report.sort();
     // The file changed on disk after the analysis.
     let sources = MemorySources::new(vec![("lib/a.ex".into(), b"garbage\n".to_vec())]);
-    let registry = Registry::builtin();
-    let rules = RuleSet::defaults(&registry);
-    let cx = RenderContext {
-        report: &report,
-        registry: &registry,
-        rules: &rules,
-        sources: &sources,
-        checkout: Path::new("/p"),
-        checkout_prefix: "",
-        color: false,
-        statistics: false,
-        quiet: true,
-        root: Path::new("/p"),
-        cwd: Path::new("/p"),
-        max_annotations: 50,
-        execution_successful: true,
-    };
-    let text = render(Format::Text, &cx);
+    let text = common::render(&report, &sources, Format::Text);
     assert!(text.contains("String.to_atom(x)"), "{text}");
     assert!(!text.contains("garbage"));
 }

@@ -2,13 +2,12 @@
 //! ends, a byte-order mark and non-ASCII text, every finding's span lies inside its file, and
 //! JSON, concise, GitHub, SARIF and the text header report the same line and column.
 
-use doctrine::output::{Format, RenderContext, render};
-use doctrine::registry::Registry;
-use doctrine::selection::RuleSet;
+mod common;
+
+use doctrine::output::Format;
 use doctrine::source::MemorySources;
 use proptest::prelude::*;
 use serde_json::Value;
-use std::path::Path;
 
 const PIECES: &[&str] = &[
     "  def f(x), do: String.to_atom(x)",
@@ -43,33 +42,17 @@ fn source(pieces: &[usize], newline: &str, bom: bool) -> String {
 fn positions(src: &str) -> Vec<(&'static str, Vec<(u64, u64)>)> {
     let mut report = doctrine::lint_str("lib/p.ex", src);
     report.sort();
-    let registry = Registry::builtin();
-    let rules = RuleSet::defaults(&registry);
     let sources = MemorySources::new(vec![("lib/p.ex".into(), src.as_bytes().to_vec())]);
-    let cx = RenderContext {
-        report: &report,
-        registry: &registry,
-        rules: &rules,
-        sources: &sources,
-        checkout: Path::new("/p"),
-        checkout_prefix: "",
-        color: false,
-        statistics: false,
-        quiet: true,
-        root: Path::new("/p"),
-        cwd: Path::new("/p"),
-        max_annotations: usize::MAX,
-        execution_successful: true,
-    };
+    let render = |format| common::render(&report, &sources, format);
     let number = |s: &str| s.parse::<u64>().unwrap();
-    let json: Value = serde_json::from_str(&render(Format::Json, &cx)).unwrap();
+    let json: Value = serde_json::from_str(&render(Format::Json)).unwrap();
     let from_json = json["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
         .collect();
-    let from_concise = render(Format::Concise, &cx)
+    let from_concise = render(Format::Concise)
         .lines()
         .map(|l| {
             let mut parts = l.splitn(4, ':');
@@ -77,7 +60,7 @@ fn positions(src: &str) -> Vec<(&'static str, Vec<(u64, u64)>)> {
             (number(parts.next().unwrap()), number(parts.next().unwrap()))
         })
         .collect();
-    let from_github = render(Format::Github, &cx)
+    let from_github = render(Format::Github)
         .lines()
         .filter(|l| l.contains(",title="))
         .map(|l| {
@@ -88,7 +71,7 @@ fn positions(src: &str) -> Vec<(&'static str, Vec<(u64, u64)>)> {
             (field("line"), field("col"))
         })
         .collect();
-    let sarif: Value = serde_json::from_str(&render(Format::Sarif, &cx)).unwrap();
+    let sarif: Value = serde_json::from_str(&render(Format::Sarif)).unwrap();
     let from_sarif = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -101,7 +84,7 @@ fn positions(src: &str) -> Vec<(&'static str, Vec<(u64, u64)>)> {
             )
         })
         .collect();
-    let from_text = render(Format::Text, &cx)
+    let from_text = render(Format::Text)
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix("╭─[lib/p.ex:"))
         .map(|rest| {

@@ -175,3 +175,31 @@ fn numbered(src: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Render `report` in `format` as the CLI would for a project at `/p`, run from `/p`, with
+/// `sources` as the files on disk, every annotation shown and no colors.
+pub fn render(
+    report: &doctrine::finding::Report,
+    sources: &dyn doctrine::source::SourceSet,
+    format: doctrine::output::Format,
+) -> String {
+    let registry = doctrine::registry::Registry::builtin();
+    let rules = doctrine::selection::RuleSet::defaults(&registry);
+    let root = std::path::Path::new("/p");
+    let cx = doctrine::output::RenderContext {
+        report,
+        registry: &registry,
+        rules: &rules,
+        sources,
+        checkout: root,
+        checkout_prefix: "",
+        color: false,
+        statistics: false,
+        quiet: true,
+        root,
+        cwd: root,
+        max_annotations: usize::MAX,
+        execution_successful: true,
+    };
+    doctrine::output::render(format, &cx)
+}
