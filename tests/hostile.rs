@@ -4,17 +4,13 @@
 
 mod common;
 
-use common::run::{doctrine, write};
+use common::run::{doctrine, finding_paths, write, write_mix_project};
 use std::path::Path;
 
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "mix.exs",
-        "defmodule X.MixProject do\n  use Mix.Project\nend\n",
-    );
+    write_mix_project(root, "", "X");
     write(
         root,
         "lib/x.ex",
@@ -118,33 +114,19 @@ fn ignore_files_are_honoured_with_nesting_negation_and_exclude() {
     write(root, ".git/info/exclude", "lib/excluded.ex\n");
     write(root, "lib/excluded.ex", atom);
     let run = doctrine(root, &["check", "--format", "json", "--select", "ZERO001"]);
-    let paths: Vec<String> = run.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().to_string())
-        .collect();
+    let paths = finding_paths(&run.json());
     assert_eq!(paths, ["lib/keep/c.tmp.ex", "lib/x.ex"], "{}", run.stderr);
 
     // A project in a subdirectory of the checkout honours the checkout's ignore files.
     write(root, ".gitignore", "/app/lib/skip.ex\n");
-    write(
-        root,
-        "app/mix.exs",
-        "defmodule A.MixProject do\n  use Mix.Project\nend\n",
-    );
+    write_mix_project(root, "app", "A");
     write(root, "app/lib/skip.ex", atom);
     write(root, "app/lib/kept.ex", atom);
     let run = doctrine(
         &root.join("app"),
         &["check", "--format", "json", "--select", "ZERO001"],
     );
-    let paths: Vec<String> = run.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().to_string())
-        .collect();
+    let paths = finding_paths(&run.json());
     assert_eq!(paths, ["lib/kept.ex"]);
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::run::{doctrine, doctrine_with_stdin, fixture, write};
+use common::run::{doctrine, doctrine_with_stdin, fixture, write, write_mix_project};
 use serde_json::Value;
 
 /// A project with one blocking ZERO001 (lib), advisory DOCS findings (the pillar is made
@@ -284,11 +284,7 @@ fn text_paths_are_relative_to_the_current_directory() {
 fn github_annotations_come_ranked_and_capped_with_a_notice() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "mix.exs",
-        "defmodule X.MixProject do\n  use Mix.Project\nend\n",
-    );
+    write_mix_project(root, "", "X");
     write(
         root,
         "README.md",
@@ -396,16 +392,8 @@ fn config_errors_are_reported_once_each_and_everywhere() {
 fn paths_in_nested_mix_projects_work_in_any_order() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "mix.exs",
-        "defmodule Phx.MixProject do\n  use Mix.Project\nend\n",
-    );
-    write(
-        root,
-        "installer/mix.exs",
-        "defmodule Phx.New.MixProject do\n  use Mix.Project\nend\n",
-    );
+    write_mix_project(root, "", "Phx");
+    write_mix_project(root, "installer", "Phx.New");
     let atom = |m: &str| {
         format!("defmodule {m} do\n  @moduledoc false\n  def f(x), do: String.to_atom(x)\nend\n")
     };
@@ -482,11 +470,7 @@ fn paths_are_normalised_and_must_stay_inside_the_project() {
 fn behaviour_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "mix.exs",
-        "defmodule Shop.MixProject do\n  use Mix.Project\nend\n",
-    );
+    write_mix_project(root, "", "Shop");
     write(
         root,
         "lib/shop/storage.ex",
@@ -548,11 +532,7 @@ fn callbacks_of_project_behaviours_are_recognised_across_files() {
 fn readmes_in_any_case_and_directory_findings_without_a_line() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(
-        root,
-        "mix.exs",
-        "defmodule X.MixProject do\n  use Mix.Project\nend\n",
-    );
+    write_mix_project(root, "", "X");
     let long = format!("# X\n\n{}\n", "words ".repeat(30));
     write(root, "readme.markdown", &long);
     let run = doctrine(root, &["check", "--select", "RDME", "--format", "concise"]);

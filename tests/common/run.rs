@@ -124,3 +124,27 @@ pub fn is_root() -> bool {
         })
         .unwrap_or(false)
 }
+
+/// A minimal `mix.exs` for the mix project `name` in `dir` (relative to `root`, `""` for it).
+pub fn write_mix_project(root: &Path, dir: &str, name: &str) {
+    let path = if dir.is_empty() {
+        "mix.exs".to_string()
+    } else {
+        format!("{dir}/mix.exs")
+    };
+    write(
+        root,
+        &path,
+        format!("defmodule {name}.MixProject do\n  use Mix.Project\nend\n"),
+    );
+}
+
+/// The `path` of every finding of a JSON report, in report order.
+pub fn finding_paths(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect()
+}
