@@ -16,10 +16,12 @@ use crate::selection::RuleSet;
 use crate::suppress::{self, Directive};
 use crate::syntax::behaviours::BehaviourFact;
 use crate::syntax::calls::{Call, function_name};
+use crate::syntax::config;
 use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
 use crate::syntax::outline::{ModuleDoc, ModuleOutline};
 use crate::syntax::parse::{ParseFailure, language, parse};
+use crate::syntax::web;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tree_sitter::{Node, Tree};
@@ -41,6 +43,7 @@ pub struct Analyzer<'a> {
     /// The function names any call check wants; `None` when one wants every call.
     call_names: Option<HashSet<&'static str>>,
     module_checks: Vec<usize>,
+    text_checks: Vec<usize>,
     queries: Option<QueryRules>,
 }
 
@@ -83,6 +86,9 @@ impl<'a> Analyzer<'a> {
         let module_checks = (0..checks.len())
             .filter(|&i| checks[i].wants_modules())
             .collect();
+        let text_checks = (0..checks.len())
+            .filter(|&i| checks[i].wants_text_files())
+            .collect();
         Ok(Analyzer {
             registry,
             rules,
@@ -91,6 +97,7 @@ impl<'a> Analyzer<'a> {
             call_checks,
             call_names,
             module_checks,
+            text_checks,
             queries: QueryRules::compile(registry, rules)?,
         })
     }
@@ -150,8 +157,10 @@ impl<'a> Analyzer<'a> {
             }
         };
         let lines = LineIndex::new(src);
+        let mut cx = FileContext::new(src, path, role, self.registry, self.rules);
+        cx.root = Some(tree.root_node());
         let mut walk = Walk {
-            cx: FileContext::new(src, path, role, self.registry, self.rules),
+            cx,
             active: self
                 .checks
                 .iter()
@@ -185,6 +194,9 @@ impl<'a> Analyzer<'a> {
             ..
         } = walk;
         let dropped = cx.dropped;
+        // Every secret found is masked in the text kept for snippets, reported or not: a
+        // snippet shows the lines around its finding.
+        let secrets = cx.secrets;
         let mut raw = cx.findings;
         if let Some(queries) = &self.queries {
             for m in queries.run(tree.root_node(), src) {
@@ -197,6 +209,7 @@ impl<'a> Analyzer<'a> {
                         message: def.message.clone().unwrap_or_else(|| def.summary.clone()),
                         module: None,
                         unless_callback: None,
+                        unless_set_for_prod: None,
                     });
                 }
             }
@@ -240,10 +253,69 @@ impl<'a> Analyzer<'a> {
             ));
         }
         if !report.findings.is_empty() {
-            report.text = Some(Arc::from(src));
+            report.text = Some(Arc::from(redacted(src, &secrets).as_ref()));
         }
         report.metrics = metrics;
         report.behaviours = behaviours;
+        if role == FileRole::ConfigProd && config::runs_in_prod(path) {
+            report.prod_config_keys = config::set_keys(tree.root_node(), src);
+        }
+        report.web = web::extract(tree.root_node(), src, path, role, &lines);
+        report
+    }
+
+    /// Analyse one of the project's other text files (`source::is_scanned_text`) with the
+    /// checks that want them. Binary content is skipped without a word: the scan reads
+    /// whatever the project ships. Suppression directives work on any line that carries one
+    /// (`# doctrine:disable-line SEAL004`, also after `//` or inside `<!-- -->`).
+    pub fn analyze_text(&self, path: &str, role: FileRole, bytes: &[u8]) -> FileReport {
+        let mut report = FileReport::default();
+        if self.text_checks.is_empty() || bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0)
+        {
+            return report;
+        }
+        let decoded = String::from_utf8_lossy(bytes);
+        let src: &str = &decoded;
+        let mut cx = FileContext::new(src, path, role, self.registry, self.rules);
+        for &i in &self.text_checks {
+            let judged = self.checks[i].rules().iter().any(|id| {
+                self.registry
+                    .position(id)
+                    .is_some_and(|r| self.rules.judges(r, role))
+            });
+            if judged {
+                self.checks[i].on_text_file(&mut cx);
+            }
+        }
+        if cx.findings.is_empty() {
+            return report;
+        }
+        let lines = LineIndex::new(src);
+        let mut directives: Vec<Directive> = lines
+            .lines
+            .iter()
+            .enumerate()
+            .filter_map(|(index, line)| {
+                let at = line.find("doctrine:")?;
+                let start = lines.start_of(index) + at;
+                let end = start + line.len() - at;
+                suppress::parse_directive(&line[at..], start, end, lines.line_of(start), true)
+            })
+            .collect();
+        let secrets = std::mem::take(&mut cx.secrets);
+        let kept = suppress::apply(
+            cx.findings,
+            &mut directives,
+            self.registry,
+            self.rules,
+            path,
+            role,
+            |b| lines.line_of(b),
+        );
+        report.findings = self.place(kept, path, src, &lines);
+        if !report.findings.is_empty() {
+            report.text = Some(Arc::from(redacted(src, &secrets).as_ref()));
+        }
         report
     }
 
@@ -382,6 +454,7 @@ impl<'a> Analyzer<'a> {
                     enforcement: self.rules.enforcement(r.rule),
                     fingerprint: String::new(),
                     unless_callback: r.unless_callback,
+                    unless_set_for_prod: r.unless_set_for_prod,
                 };
                 (finding, r.module)
             })
@@ -427,6 +500,18 @@ struct Walk<'a> {
     first_code_byte: usize,
     check_errors: bool,
     behaviours: Vec<BehaviourFact>,
+}
+
+/// `src` with every secret at `secrets` masked (`secrets::redact`).
+fn redacted<'s>(src: &'s str, secrets: &[(usize, usize)]) -> std::borrow::Cow<'s, str> {
+    if secrets.is_empty() {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    let mut text = src.to_string();
+    for &(start, end) in secrets {
+        crate::secrets::redact(&mut text, start, end);
+    }
+    std::borrow::Cow::Owned(text)
 }
 
 fn first_code_byte(root: Node) -> usize {

@@ -145,6 +145,14 @@ fn write_examples(out: &mut String, rule: &Rule, bad_title: &str, good_title: &s
                 example.path,
                 example.code.trim_end()
             );
+            for file in &example.files {
+                let _ = write!(
+                    out,
+                    "\nwith `{}`:\n\n```elixir\n{}\n```\n",
+                    file.path,
+                    file.code.trim_end()
+                );
+            }
         }
     }
 }

@@ -2,12 +2,16 @@
 
 use crate::analyze::Analyzer;
 use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Report};
+use crate::project::FileRole;
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::source::{SourceSet, is_elixir};
 use crate::syntax::behaviours::{self, BehaviourFact, BehaviourIndex};
+use crate::syntax::config;
+use crate::syntax::parse::parse;
 use rayon::prelude::*;
+use std::collections::HashSet;
 
 /// Analyse every file of `sources` on the current rayon pool. The result does not depend on
 /// the number of threads: reports are merged in path order and sorted.
@@ -21,46 +25,64 @@ pub fn scan(
     context: Option<&dyn SourceSet>,
     project: &ProjectModel,
 ) -> Report {
-    let reports: Vec<FileReport> = sources
+    let role = |path: &str| project.role_of(path);
+    let read_and = |path: &String, analyze: &dyn Fn(&[u8]) -> FileReport| match sources.read(path) {
+        Ok(bytes) => guarded(path, || analyze(&bytes)),
+        Err(e) => FileReport {
+            diagnostics: vec![Diagnostic {
+                path: path.clone(),
+                kind: e.kind,
+                line: None,
+                message: e.message,
+            }],
+            ..FileReport::default()
+        },
+    };
+    let elixir = sources
         .paths()
         .par_iter()
         .filter(|path| is_elixir(path))
-        .map(|path| match sources.read(path) {
-            Ok(bytes) => guarded(path, || {
-                analyzer.analyze(path, project.role_of(path), &bytes)
-            }),
-            Err(e) => FileReport {
-                diagnostics: vec![Diagnostic {
-                    path: path.clone(),
-                    kind: e.kind,
-                    line: None,
-                    message: e.message,
-                }],
-                ..FileReport::default()
-            },
+        .map(|path| read_and(path, &|bytes| analyzer.analyze(path, role(path), bytes)));
+    // The other text files (`.env`, YAML, scripts) are read in the same pool; only checks
+    // that want them look at them, and nothing parses them.
+    let text = sources.text_paths().par_iter().map(|path| {
+        read_and(path, &|bytes| {
+            analyzer.analyze_text(path, role(path), bytes)
         })
-        .collect();
+    });
+    let reports: Vec<FileReport> = elixir.chain(text).collect();
     let mut behaviours = BehaviourIndex::default();
     for fact in reports.iter().flat_map(|r| &r.behaviours) {
         behaviours.add(fact);
     }
+    let mut prod_config_keys: HashSet<String> = reports
+        .iter()
+        .flat_map(|r| r.prod_config_keys.iter().cloned())
+        .collect();
     if let Some(rest) = context {
         for fact in behaviours_outside(rest, sources) {
             behaviours.add(&fact);
         }
+        prod_config_keys.extend(prod_config_keys_outside(rest, sources, project));
     }
     let mut report = Report::default();
     for file in reports {
         if let (Some(text), Some(first)) = (&file.text, file.findings.first()) {
             report.texts.insert(first.path.clone(), text.clone());
         }
+        report.facts.web.extend(file.web);
         report
             .findings
             .extend(file.findings.into_iter().filter_map(|mut finding| {
-                match finding.unless_callback.take() {
-                    Some(question) if behaviours.answers_yes(&question) => None,
-                    _ => Some(finding),
-                }
+                let callback = finding
+                    .unless_callback
+                    .take()
+                    .is_some_and(|question| behaviours.answers_yes(&question));
+                let overridden = finding
+                    .unless_set_for_prod
+                    .take()
+                    .is_some_and(|key| prod_config_keys.contains(&key));
+                (!callback && !overridden).then_some(finding)
             }));
         report.diagnostics.extend(file.diagnostics);
         report.metrics.add(&file.metrics);
@@ -120,6 +142,31 @@ fn behaviours_outside(context: &dyn SourceSet, scanned: &dyn SourceSet) -> Vec<B
 
 const CALLBACK_MARKER: &[u8] = b"callback";
 
+/// The keys set by the production config files of `context` that `scanned` does not hold.
+fn prod_config_keys_outside(
+    context: &dyn SourceSet,
+    scanned: &dyn SourceSet,
+    project: &ProjectModel,
+) -> Vec<String> {
+    let scanned = scanned.paths();
+    context
+        .paths()
+        .iter()
+        .filter(|path| {
+            config::runs_in_prod(path)
+                && project.role_of(path) == FileRole::ConfigProd
+                && scanned.binary_search(path).is_err()
+        })
+        .flat_map(|path| {
+            let text =
+                String::from_utf8_lossy(&context.read(path).unwrap_or_default()).into_owned();
+            parse(&text)
+                .map(|tree| config::set_keys(tree.root_node(), &text))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// A whole run: the per-file scan, then, when `whole_project` (the whole project is being
 /// checked), the project-level checks.
 pub fn run(
@@ -134,7 +181,11 @@ pub fn run(
     let mut report = scan(analyzer, sources, context, project);
     if whole_project {
         report.findings.extend(crate::project_checks::run(
-            project, sources, registry, rules,
+            project,
+            sources,
+            &report.facts,
+            registry,
+            rules,
         ));
         report.sort();
     }

@@ -1,7 +1,8 @@
 //! Rule examples as tests: every bad example must be flagged by its rule, every good example
 //! must not be. Used by the test suite for built-in rules and by `doctrine test-rules` for a
 //! project's own rules.
-//! Each example is a one-file project, so project-level rules (READMEs) are tested the same way.
+//! Each example is a project of one file (plus the `files` it lists), so project-level rules
+//! (READMEs, the router's shields) are tested the same way.
 
 use crate::analyze::Analyzer;
 use crate::engine;
@@ -46,8 +47,11 @@ pub fn verify(
     for rule in registry.rules.iter().filter(|r| filter(r)) {
         for (expected_flagged, examples) in [(true, &rule.def.bad), (false, &rule.def.good)] {
             for example in examples {
-                let sources =
-                    MemorySources::new(vec![(example.path.clone(), example.code.clone().into())]);
+                let files = std::iter::once((&example.path, &example.code))
+                    .chain(example.files.iter().map(|f| (&f.path, &f.code)))
+                    .map(|(path, code)| (path.clone(), code.clone().into_bytes()))
+                    .collect();
+                let sources = MemorySources::new(files);
                 let project = ProjectModel::single_app(Path::new(""));
                 let report =
                     engine::run(&analyzer, &sources, &project, true, registry, &rules, None);

@@ -2,6 +2,7 @@
 //! score needs. Everything here serializes, so a per-file result can be cached or shipped.
 
 use crate::syntax::behaviours::{BehaviourFact, CallbackQuestion};
+use crate::syntax::web::WebFacts;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -90,6 +91,11 @@ pub struct Finding {
     /// the project's behaviours (only a whole-project fact can tell).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unless_callback: Option<CallbackQuestion>,
+    /// Dropped after the scan if a config file that runs in production (`runtime.exs`,
+    /// `prod.exs`, `releases.exs`) sets this key too, so the value here is only a default
+    /// for development.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless_set_for_prod: Option<String>,
 }
 
 impl Finding {
@@ -195,6 +201,13 @@ pub struct FileReport {
     pub metrics: Metrics,
     /// Behaviours the file defines (modules with `@callback`s): a project fact.
     pub behaviours: Vec<BehaviourFact>,
+    /// The keys a config file that runs in production sets (`syntax::config::set_keys`):
+    /// a project fact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prod_config_keys: Vec<String>,
+    /// Routers, endpoints, controllers and `force_ssl` settings the file holds: project facts.
+    #[serde(default, skip_serializing_if = "WebFacts::is_empty")]
+    pub web: WebFacts,
     /// The text that was analysed, kept when there are findings so that snippets show
     /// exactly what was judged (the file may change on disk during the run).
     #[serde(skip)]
@@ -210,6 +223,16 @@ pub struct Report {
     /// The analysed text of each file with findings, by path (see `FileReport::text`).
     #[serde(skip)]
     pub texts: BTreeMap<String, Arc<str>>,
+    /// What the scan learned about the project, for the project checks.
+    #[serde(skip)]
+    pub facts: ProjectFacts,
+}
+
+/// Facts about the project gathered from the per-file reports (in path order), so project
+/// checks read the trees the scan parsed instead of parsing files again.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFacts {
+    pub web: WebFacts,
 }
 
 impl Report {

@@ -14,6 +14,7 @@ pub mod project;
 pub mod project_checks;
 pub mod query_rules;
 pub mod registry;
+pub mod secrets;
 pub mod selection;
 pub mod source;
 pub mod suppress;

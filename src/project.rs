@@ -171,7 +171,7 @@ impl ProjectModel {
             });
         }
         let mut mix_projects = vec![String::new()];
-        for entry in crate::source::walker(root).build().flatten() {
+        for entry in crate::source::walker(root, false).build().flatten() {
             if entry.file_name() == "mix.exs"
                 && let Some(dir) = entry.path().parent().and_then(|d| relative(root, d))
                 && !dir.is_empty()

@@ -35,6 +35,17 @@ pub struct Example {
     /// Where the example pretends to live; decides its file role.
     #[serde(default = "default_example_path")]
     pub path: String,
+    /// The other files of the example's project (`[[bad.files]]`), for rules that judge
+    /// several files together (an endpoint and the config that sets `force_ssl`).
+    #[serde(default)]
+    pub files: Vec<ExampleFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleFile {
+    pub path: String,
+    pub code: String,
 }
 
 fn default_example_path() -> String {

@@ -24,6 +24,9 @@ pub trait SourceSet: Sync {
     /// The names of the files directly in `dir` (project-relative, `""` for the root),
     /// sorted; empty when it is not a directory.
     fn list(&self, dir: &str) -> Vec<String>;
+    /// The project's other text files (`is_scanned_text`): configuration, scripts, `.env`
+    /// files, templates — sorted. Not Elixir; scanned for secrets and conflict markers.
+    fn text_paths(&self) -> &[String];
 }
 
 /// Read a file that must be a regular file of at most `max` bytes. Anything else — a FIFO,
@@ -80,6 +83,50 @@ pub fn is_elixir(path: &str) -> bool {
     path.ends_with(".ex") || path.ends_with(".exs")
 }
 
+/// Lock files: generated, full of hashes that look like secrets.
+const LOCK_FILES: &[&str] = &[
+    "mix.lock",
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "npm-shrinkwrap.json",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "poetry.lock",
+    "composer.lock",
+    "bun.lockb",
+];
+
+/// Extensions of files that are never text (checked before reading; content with NUL bytes
+/// is skipped too).
+const BINARY_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "ico", "webp", "avif", "bmp", "tif", "tiff", "psd", "woff",
+    "woff2", "ttf", "otf", "eot", "pdf", "zip", "gz", "tgz", "tar", "bz2", "xz", "zst", "7z",
+    "jar", "war", "beam", "ez", "so", "dylib", "dll", "exe", "o", "a", "class", "pyc", "mp3",
+    "mp4", "m4a", "mov", "avi", "wav", "ogg", "webm", "flac", "sqlite", "sqlite3", "db", "dump",
+    "plt", "wasm",
+];
+
+/// Whether a project file that is not Elixir is scanned as text: everything git would ship
+/// except lock files, binaries by extension, minified bundles and source maps, and
+/// vendored assets (`assets/vendor/`).
+pub fn is_scanned_text(path: &str) -> bool {
+    if is_elixir(path) {
+        return false;
+    }
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    !(LOCK_FILES.contains(&file_name)
+        || extension.is_some_and(|ext| BINARY_EXTENSIONS.contains(&ext.as_str()))
+        || file_name.ends_with(".min.js")
+        || file_name.ends_with(".min.css")
+        || file_name.ends_with(".map")
+        || path.starts_with("assets/vendor/")
+        || path.contains("/assets/vendor/"))
+}
+
 /// The walk every scan of the tree uses: `.gitignore`, `.ignore` and `.git/info/exclude`
 /// honoured (in a git repository or not, also those of parent directories up to the
 /// checkout), hidden entries and the skipped directories left out, symlinks not followed.
@@ -87,12 +134,14 @@ pub fn is_elixir(path: &str) -> bool {
 /// Ignore files are read by doctrine itself (`read_bounded`), not by the `ignore` crate, so a
 /// FIFO or a device named `.gitignore` is skipped instead of blocking the run. The user's
 /// global git excludes are not read: the result must not depend on who runs it.
-pub fn walker(dir: &Path) -> ignore::WalkBuilder {
+/// `with_hidden` also enters hidden files and directories (`.env`, `.github/`): the text scan
+/// reads them; Elixir files under hidden directories are still left out by `discover`.
+pub fn walker(dir: &Path, with_hidden: bool) -> ignore::WalkBuilder {
     let rules = Arc::new(IgnoreRules::new(dir));
     let mut builder = ignore::WalkBuilder::new(dir);
     builder
         .standard_filters(false)
-        .hidden(true)
+        .hidden(!with_hidden)
         .follow_links(false)
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -184,6 +233,7 @@ fn read_ignore_file(base: &Path, file: &Path) -> Option<Gitignore> {
 pub struct DiskSources {
     root: PathBuf,
     paths: Vec<String>,
+    text_paths: Vec<String>,
     /// Files whose names are not valid UTF-8: their shown path (invalid bytes as `\xNN`)
     /// and the real one, so they are read under their own name.
     real_paths: HashMap<String, PathBuf>,
@@ -201,38 +251,50 @@ impl DiskSources {
     ) -> (DiskSources, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut paths = Vec::new();
+        let mut text_paths = Vec::new();
         let mut real_paths = HashMap::new();
         let targets: Vec<PathBuf> = if targets.is_empty() {
             vec![root.to_path_buf()]
         } else {
             targets.to_vec()
         };
+        let in_source_tree = |rel: &str| {
+            !exclude.is_match(rel) && !rel.split('/').any(|part| SKIPPED_DIRS.contains(&part))
+        };
         let keep = |rel: &str| {
             is_elixir(rel)
-                && !exclude.is_match(rel)
-                && !rel.split('/').any(|part| SKIPPED_DIRS.contains(&part))
+                && in_source_tree(rel)
+                && !rel
+                    .split('/')
+                    .any(|part| part.starts_with('.') && part.len() > 1)
         };
+        let keep_text = |rel: &str| is_scanned_text(rel) && in_source_tree(rel);
         for target in &targets {
+            let mut add = |rel: String, real: &Path| {
+                let list = if keep(&rel) {
+                    &mut paths
+                } else if keep_text(&rel) {
+                    &mut text_paths
+                } else {
+                    return;
+                };
+                if rel.contains("\\x") {
+                    real_paths.insert(rel.clone(), real.to_path_buf());
+                }
+                list.push(rel);
+            };
             if target.is_file() {
-                if let Some(rel) = relative(root, target).filter(|rel| keep(rel)) {
-                    if rel.contains("\\x") {
-                        real_paths.insert(rel.clone(), target.clone());
-                    }
-                    paths.push(rel);
+                if let Some(rel) = relative(root, target) {
+                    add(rel, target);
                 }
                 continue;
             }
-            let walker = walker(target).build();
+            let walker = walker(target, true).build();
             for entry in walker {
                 match entry {
                     Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                        if let Some(rel) = relative(root, entry.path())
-                            && keep(&rel)
-                        {
-                            if rel.contains("\\x") {
-                                real_paths.insert(rel.clone(), entry.path().to_path_buf());
-                            }
-                            paths.push(rel);
+                        if let Some(rel) = relative(root, entry.path()) {
+                            add(rel, entry.path());
                         }
                     }
                     // A FIFO, socket or device with an Elixir name: it cannot be read as
@@ -266,10 +328,13 @@ impl DiskSources {
         }
         paths.sort();
         paths.dedup();
+        text_paths.sort();
+        text_paths.dedup();
         (
             DiskSources {
                 root: root.to_path_buf(),
                 paths,
+                text_paths,
                 real_paths,
                 max_file_size,
             },
@@ -281,6 +346,10 @@ impl DiskSources {
 impl SourceSet for DiskSources {
     fn paths(&self) -> &[String] {
         &self.paths
+    }
+
+    fn text_paths(&self) -> &[String] {
+        &self.text_paths
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
@@ -369,19 +438,33 @@ fn walk_error_path(err: &ignore::Error, root: &Path) -> String {
 pub struct MemorySources {
     files: Vec<(String, Vec<u8>)>,
     paths: Vec<String>,
+    text_paths: Vec<String>,
 }
 
 impl MemorySources {
     pub fn new(mut files: Vec<(String, Vec<u8>)>) -> Self {
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        let paths = files.iter().map(|(p, _)| p.clone()).collect();
-        MemorySources { files, paths }
+        let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+        let text_paths = paths
+            .iter()
+            .filter(|p| is_scanned_text(p))
+            .cloned()
+            .collect();
+        MemorySources {
+            files,
+            paths,
+            text_paths,
+        }
     }
 }
 
 impl SourceSet for MemorySources {
     fn paths(&self) -> &[String] {
         &self.paths
+    }
+
+    fn text_paths(&self) -> &[String] {
+        &self.text_paths
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {

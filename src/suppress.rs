@@ -134,6 +134,7 @@ pub fn apply(
                 message,
                 module: None,
                 unless_callback: None,
+                unless_set_for_prod: None,
             })
         };
         if directive.misplaced {

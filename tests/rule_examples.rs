@@ -18,15 +18,17 @@ fn every_bad_example_is_flagged_and_every_good_example_is_not() {
             "{} has no good example",
             rule.def.id
         );
-        let elixir_examples = rule.def.bad.iter().chain(&rule.def.good);
-        for example in elixir_examples.filter(|e| doctrine::source::is_elixir(&e.path)) {
-            let report = doctrine::lint_str(&example.path, &example.code);
+        let files = rule.def.bad.iter().chain(&rule.def.good).flat_map(|e| {
+            std::iter::once((&e.path, &e.code)).chain(e.files.iter().map(|f| (&f.path, &f.code)))
+        });
+        for (path, code) in files.filter(|(path, _)| doctrine::source::is_elixir(path)) {
+            let report = doctrine::lint_str(path, code);
             assert!(
                 report.diagnostics.is_empty(),
                 "{}: example does not parse cleanly: {:?}\n{}",
                 rule.def.id,
                 report.diagnostics,
-                example.code
+                code
             );
         }
     }

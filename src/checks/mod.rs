@@ -4,6 +4,8 @@
 //! module.
 
 mod docs;
+mod exec;
+mod seal;
 mod zero;
 
 use crate::project::FileRole;
@@ -34,6 +36,13 @@ pub trait Check: Sync + Send {
         false
     }
     fn on_module(&self, _module: &ModuleOutline, _cx: &mut FileContext) {}
+    /// Whether `on_text_file` wants the project's other text files (`source::is_scanned_text`:
+    /// `.env`, YAML, TOML, scripts, templates), read once by the engine's text scan.
+    fn wants_text_files(&self) -> bool {
+        false
+    }
+    /// A text file that is not Elixir: `cx.src` is its content (there is no tree).
+    fn on_text_file(&self, _cx: &mut FileContext) {}
 }
 
 /// The calls a check wants to see, by function name (`to_atom` matches `String.to_atom`,
@@ -51,6 +60,15 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
         Box::new(zero::UnsafeAtomCreation),
         Box::new(zero::BareRescue),
         Box::new(docs::Documentation),
+        Box::new(seal::HardcodedSecret),
+        Box::new(seal::SecretInFile),
+        Box::new(seal::SqlInjection),
+        Box::new(seal::SecretInLog),
+        Box::new(exec::CommandInjection),
+        Box::new(exec::DynamicCodeEval),
+        Box::new(exec::UnsafeDeserialization),
+        Box::new(exec::RawHtml),
+        Box::new(exec::PathTraversal),
     ]
 }
 
@@ -66,6 +84,8 @@ pub struct RawFinding {
     pub module: Option<String>,
     /// See `Finding::unless_callback`.
     pub unless_callback: Option<CallbackQuestion>,
+    /// See `Finding::unless_set_for_prod`.
+    pub unless_set_for_prod: Option<String>,
 }
 
 /// Messages quote code (a pattern, a module name); a quote of adversarial size is cut.
@@ -93,6 +113,11 @@ pub struct FileContext<'a> {
     pub(crate) findings: Vec<RawFinding>,
     /// Findings not kept because the file already has `MAX_RAW_FINDINGS`.
     pub(crate) dropped: usize,
+    /// The byte ranges of every secret found (see `report_secret`).
+    pub(crate) secrets: Vec<(usize, usize)>,
+    /// The parsed file (`None` for the text scan), to find the nodes of byte ranges the
+    /// walk recorded (`Semantic::binding`).
+    pub(crate) root: Option<Node<'a>>,
 }
 
 /// Raw findings kept per file before suppressions; the rest are only counted. Far above
@@ -117,6 +142,8 @@ impl<'a> FileContext<'a> {
             rules,
             findings: Vec::new(),
             dropped: 0,
+            secrets: Vec::new(),
+            root: None,
         }
     }
 
@@ -132,7 +159,25 @@ impl<'a> FileContext<'a> {
         end: usize,
         message: impl Into<String>,
     ) {
-        self.push(rule, start, end, message.into(), None);
+        self.push(rule, start, end, message.into());
+    }
+
+    /// Report `rule` on `start..end`, a finding about the secret at `secret` (a byte range),
+    /// which no output may show in full: it is masked wherever the file's text is shown,
+    /// whether or not the finding is kept. `unless_set_for_prod` names the config key the
+    /// secret is bound to when a production config file may override it.
+    pub fn report_secret(
+        &mut self,
+        rule: &str,
+        (start, end): (usize, usize),
+        message: impl Into<String>,
+        secret: (usize, usize),
+        unless_set_for_prod: Option<String>,
+    ) {
+        self.secrets.push(secret);
+        if let Some(finding) = self.push(rule, start, end, message.into()) {
+            finding.unless_set_for_prod = unless_set_for_prod;
+        }
     }
 
     /// Report `rule` at `node` unless the project's behaviours answer `question` with yes
@@ -144,36 +189,32 @@ impl<'a> FileContext<'a> {
         message: impl Into<String>,
         question: Option<CallbackQuestion>,
     ) {
-        self.push(
-            rule,
-            node.start_byte(),
-            node.end_byte(),
-            message.into(),
-            question,
-        );
+        if let Some(finding) = self.push(rule, node.start_byte(), node.end_byte(), message.into()) {
+            finding.unless_callback = question;
+        }
     }
 
+    /// The finding, unless the rule is off or excluded here (or the file has too many).
     fn push(
         &mut self,
         rule: &str,
         start: usize,
         end: usize,
         message: String,
-        unless_callback: Option<CallbackQuestion>,
-    ) {
+    ) -> Option<&mut RawFinding> {
         let Some(index) = self.registry.position(rule) else {
             debug_assert!(false, "check reported unregistered rule {rule}");
-            return;
+            return None;
         };
         let module = self.semantic.current_module();
         if !self.rules.applies(index, self.path, self.role)
             || module.is_some_and(|m| self.rules.exempts_module(index, m))
         {
-            return;
+            return None;
         }
         if self.findings.len() >= MAX_RAW_FINDINGS {
             self.dropped += 1;
-            return;
+            return None;
         }
         self.findings.push(RawFinding {
             rule: index,
@@ -181,8 +222,22 @@ impl<'a> FileContext<'a> {
             end_byte: end,
             message: bounded_message(message),
             module: module.map(str::to_string),
-            unless_callback,
+            unless_callback: None,
+            unless_set_for_prod: None,
         });
+        self.findings.last_mut()
+    }
+
+    /// The node that spans exactly `range`, as recorded by the walk (a binding's value).
+    pub fn node_at(&self, (start, end): (usize, usize)) -> Option<Node<'a>> {
+        let node = self.root?.descendant_for_byte_range(start, end)?;
+        (node.start_byte() == start && node.end_byte() == end).then_some(node)
+    }
+
+    /// What the variable `name` was last bound to in the current function, if a match
+    /// (`name = value`) before the current node says.
+    pub fn value_of(&self, name: &str) -> Option<Node<'a>> {
+        self.node_at(self.semantic.binding(name, self.src)?)
     }
 
     pub fn text(&self, node: Node) -> &'a str {

@@ -1,10 +1,12 @@
-//! Project-level checks: rules about the project as a whole (READMEs, and later mix.exs, the
-//! router, config, git). They run once per run, over the `ProjectModel`, after the per-file
-//! scan, and only when the whole project is being checked.
+//! Project-level checks: rules about the project as a whole (READMEs, the router's web
+//! shields, and later mix.exs, git). They run once per run, over the `ProjectModel` and the
+//! facts the per-file scan collected, after the scan, and only when the whole project is
+//! being checked.
 
 mod rdme;
+mod shld;
 
-use crate::finding::{Finding, Span, fingerprint, line_hash, normalize_line};
+use crate::finding::{Finding, ProjectFacts, Span, fingerprint, line_hash, normalize_line};
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
@@ -18,12 +20,14 @@ pub trait ProjectCheck: Sync + Send {
 }
 
 pub fn builtin() -> Vec<Box<dyn ProjectCheck>> {
-    vec![Box::new(rdme::Readmes)]
+    vec![Box::new(rdme::Readmes), Box::new(shld::WebShields)]
 }
 
 /// What a project check sees, and where it reports.
 pub struct ProjectContext<'a> {
     pub sources: &'a dyn SourceSet,
+    /// What the scan learned about the project (routers, endpoints, config settings).
+    pub facts: &'a ProjectFacts,
     registry: &'a Registry,
     rules: &'a RuleSet,
     findings: Vec<Finding>,
@@ -48,6 +52,11 @@ impl ProjectContext<'_> {
             format!("{dir}/")
         };
         self.push(rule, &path, Span::default(), message);
+    }
+
+    /// Report `rule` at `span` of `path`, a position the scan worked out (a project fact).
+    pub fn report_at(&mut self, rule: &str, path: &str, span: Span, message: String) {
+        self.push(rule, path, span, message);
     }
 
     /// Report `rule` on the 0-based `line` of `path`, whose text is `content`.
@@ -75,6 +84,7 @@ impl ProjectContext<'_> {
             message,
             enforcement: self.rules.enforcement(index),
             unless_callback: None,
+            unless_set_for_prod: None,
         });
     }
 }
@@ -83,11 +93,13 @@ impl ProjectContext<'_> {
 pub fn run(
     project: &ProjectModel,
     sources: &dyn SourceSet,
+    facts: &ProjectFacts,
     registry: &Registry,
     rules: &RuleSet,
 ) -> Vec<Finding> {
     let mut cx = ProjectContext {
         sources,
+        facts,
         registry,
         rules,
         findings: Vec::new(),

@@ -2,11 +2,14 @@
 
 pub mod behaviours;
 pub mod calls;
+pub mod config;
+pub mod ecto;
 pub mod kinds;
 pub mod lines;
 pub mod outline;
 pub mod parse;
 pub mod semantic;
+pub mod web;
 
 use kinds::{Kind, kind};
 use tree_sitter::Node;
@@ -193,6 +196,36 @@ fn is_fixed_at(node: Node, src: &str, bounded: &dyn Fn(&str) -> bool, depth: usi
         }
         _ => false,
     }
+}
+
+/// The byte range of the text inside a string-like literal without interpolation (`"…"`,
+/// `'…'`, heredocs, `~s`/`~S`/`~c` sigils): escapes are left as written. `None` for other
+/// nodes and for strings that interpolate.
+pub fn literal_text_range(node: Node, src: &str) -> Option<std::ops::Range<usize>> {
+    match node.kind() {
+        "string" | "charlist" => {}
+        "sigil" => {
+            let name = named_children(node).find(|c| c.kind() == "sigil_name")?;
+            if !matches!(text(name, src), "s" | "S" | "c" | "C") {
+                return None;
+            }
+        }
+        _ => return None,
+    }
+    let mut cursor = node.walk();
+    let mut range: Option<std::ops::Range<usize>> = None;
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "interpolation" => return None,
+            "quoted_content" | "escape_sequence" => {
+                let r = range.get_or_insert(child.start_byte()..child.end_byte());
+                r.end = child.end_byte();
+            }
+            _ => {}
+        }
+    }
+    // An empty literal has no content node: an empty range just inside the delimiter.
+    Some(range.unwrap_or(node.start_byte() + 1..node.start_byte() + 1))
 }
 
 /// Whether a string-like node interpolates a value that can change at run time.

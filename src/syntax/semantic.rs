@@ -69,6 +69,18 @@ struct Bounded {
     name: String,
 }
 
+/// `name = value` seen earlier in the same function: the variable's byte range in the
+/// pattern and the value's, visible from the end of the match to the end of the function.
+#[derive(Debug, Clone, Copy)]
+struct Binding {
+    name: (usize, usize),
+    value: (usize, usize),
+    end: usize,
+}
+
+/// How deep a match pattern is searched for the variables it binds.
+const MAX_PATTERN_DEPTH: usize = 8;
+
 #[derive(Debug)]
 pub struct Semantic {
     scopes: Vec<Scope>,
@@ -77,6 +89,10 @@ pub struct Semantic {
     contexts: Vec<Context>,
     /// Nested by `end`, like `contexts`.
     bounded: Vec<Bounded>,
+    /// The `def`/`defp` being walked, innermost last: its byte range.
+    functions: Vec<(usize, usize)>,
+    /// Ordered by position; a function's bindings end with it.
+    bindings: Vec<Binding>,
     /// The node just entered is a `defmodule` or `defprotocol` call.
     entered_module: bool,
     /// Start of the node being visited.
@@ -93,6 +109,8 @@ impl Default for Semantic {
             modules: Vec::new(),
             contexts: Vec::new(),
             bounded: Vec::new(),
+            functions: Vec::new(),
+            bindings: Vec::new(),
             entered_module: false,
             position: 0,
         }
@@ -145,6 +163,12 @@ impl Semantic {
         while self.bounded.last().is_some_and(|b| b.end <= start) {
             self.bounded.pop();
         }
+        while self.functions.last().is_some_and(|&(_, end)| end <= start) {
+            self.functions.pop();
+        }
+        while self.bindings.last().is_some_and(|b| b.end <= start) {
+            self.bindings.pop();
+        }
 
         match kind(node) {
             Kind::DoBlock | Kind::AnonymousFunction => self.scopes.push(Scope {
@@ -152,6 +176,7 @@ impl Semantic {
                 ..Scope::default()
             }),
             Kind::Call => self.enter_call(node, src),
+            Kind::BinaryOperator if super::operator(node) == Some("=") => self.record_match(node),
             // `@attr value`: the value is computed while compiling the module.
             Kind::UnaryOperator
                 if super::module_attribute(node, src).is_some_and(|(_, v)| v.is_some()) =>
@@ -176,6 +201,36 @@ impl Semantic {
             .rev()
             .find(|c| c.start <= self.position)
             .map(|c| c.kind)
+    }
+
+    /// The byte range of the value last bound to the variable `name` before the current node
+    /// in the same function (`query = "SELECT …"`, `%{"path" => path} = params`).
+    pub fn binding(&self, name: &str, src: &str) -> Option<(usize, usize)> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|b| b.value.1 <= self.position && src.get(b.name.0..b.name.1) == Some(name))
+            .map(|b| b.value)
+    }
+
+    /// The byte range of the innermost `def`/`defp` around the current node.
+    pub fn current_function(&self) -> Option<(usize, usize)> {
+        self.functions.last().copied()
+    }
+
+    fn record_match(&mut self, node: Node) {
+        let (Some(pattern), Some(value)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let end = self.functions.last().map_or(usize::MAX, |&(_, end)| end);
+        let value = (value.start_byte(), value.end_byte());
+        let mut names = Vec::new();
+        bound_variables(pattern, 0, &mut names);
+        self.bindings
+            .extend(names.into_iter().map(|name| Binding { name, value, end }));
     }
 
     /// Whether the node just entered defines a module (`defmodule`, `defprotocol`).
@@ -299,7 +354,10 @@ impl Semantic {
                 }
             }
             "unquote" | "unquote_splicing" => self.push_context(call, ContextKind::CompileTime),
-            n if RUNTIME_DEFINITIONS.contains(&n) => self.push_context(call, ContextKind::Runtime),
+            n if RUNTIME_DEFINITIONS.contains(&n) => {
+                self.functions.push((call.start_byte(), end));
+                self.push_context(call, ContextKind::Runtime)
+            }
             n if COMPILE_TIME_DEFINITIONS.contains(&n) => {
                 self.push_context(call, ContextKind::CompileTime)
             }
@@ -514,6 +572,43 @@ fn generated_over_literal(generator: Node, src: &str) -> Vec<String> {
 }
 
 /// The variables a simple pattern binds: `x`, `{a, b}`, `[a, b]`.
+/// The variables a match pattern binds, as byte ranges: `x`, `{:ok, x}`, `[x | rest]`,
+/// `%{"path" => path}`, `%{path: path}`, `%User{id: id}`.
+pub fn bound_variables(pattern: Node, depth: usize, out: &mut Vec<(usize, usize)>) {
+    if depth > MAX_PATTERN_DEPTH {
+        return;
+    }
+    match pattern.kind() {
+        "identifier" => out.push((pattern.start_byte(), pattern.end_byte())),
+        "tuple" | "list" | "map" | "map_content" | "keywords" | "struct" => {
+            for child in named_children(pattern) {
+                bound_variables(child, depth + 1, out);
+            }
+        }
+        "pair" => {
+            if let Some(value) = pattern.child_by_field_name("value") {
+                bound_variables(value, depth + 1, out);
+            }
+        }
+        "binary_operator" => match super::operator(pattern) {
+            Some("=>") => {
+                if let Some(value) = pattern.child_by_field_name("right") {
+                    bound_variables(value, depth + 1, out);
+                }
+            }
+            Some("|" | "=") => {
+                for side in ["left", "right"] {
+                    if let Some(side) = pattern.child_by_field_name(side) {
+                        bound_variables(side, depth + 1, out);
+                    }
+                }
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
 fn pattern_variables(pattern: Node, src: &str) -> Vec<String> {
     match pattern.kind() {
         "identifier" => vec![text(pattern, src).to_string()],
