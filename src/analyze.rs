@@ -15,7 +15,7 @@ use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::suppress::{self, Directive};
 use crate::syntax::behaviours::BehaviourFact;
-use crate::syntax::calls::{Call, function_name};
+use crate::syntax::calls::{Call, call_head, function_name};
 use crate::syntax::config;
 use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
@@ -41,7 +41,7 @@ pub struct Analyzer<'a> {
     by_kind: Vec<Vec<usize>>,
     call_checks: Vec<usize>,
     /// The function names any call check wants; `None` when one wants every call.
-    call_names: Option<HashSet<&'static str>>,
+    call_names: Option<CallNames>,
     module_checks: Vec<usize>,
     text_checks: Vec<usize>,
     queries: Option<QueryRules>,
@@ -70,13 +70,15 @@ impl<'a> Analyzer<'a> {
             }
         }
         let mut call_checks = Vec::new();
-        let mut call_names: Option<HashSet<&'static str>> = Some(HashSet::new());
+        let mut call_names: Option<CallNames> = Some(CallNames::default());
         for (index, check) in checks.iter().enumerate() {
             match check.calls() {
                 CallInterest::None => continue,
                 CallInterest::Named(names) => {
                     if let Some(set) = call_names.as_mut() {
-                        set.extend(names.iter().copied());
+                        for name in names.iter() {
+                            set.insert(name);
+                        }
                     }
                 }
                 CallInterest::All => call_names = None,
@@ -234,6 +236,8 @@ impl<'a> Analyzer<'a> {
             role,
             |b| lines.line_of(b),
         );
+        report.project_suppressions =
+            suppress::project_suppressions(&directives, self.registry, path);
         report.findings = self.place(kept, path, src, &lines);
         if report.findings.len() > MAX_FINDINGS_PER_FILE || dropped > 0 {
             let left_out = report.findings.len().saturating_sub(MAX_FINDINGS_PER_FILE) + dropped;
@@ -349,13 +353,18 @@ impl<'a> Analyzer<'a> {
         lines: &LineIndex,
     ) {
         let src = walk.cx.src;
-        walk.cx.semantic.enter(node, src);
+        let class = kind(node);
+        let head = if class == Kind::Call {
+            call_head(node, src)
+        } else {
+            None
+        };
+        walk.cx.semantic.enter_with_head(node, head, src);
         if walk.check_errors && (node.is_error() || node.is_missing()) {
             walk.metrics.syntax_errors += 1;
             walk.first_syntax_error
                 .get_or_insert(node.start_position().row as u32 + 1);
         }
-        let class = kind(node);
         match class {
             Kind::Comment => {
                 let line = lines.line_of(node.start_byte());
@@ -371,8 +380,14 @@ impl<'a> Analyzer<'a> {
             }
             Kind::Call | Kind::UnaryOperator
                 if !self.call_checks.is_empty()
+                    && !walk.cx.semantic.is_definition_head(node)
                     && self.call_names.as_ref().is_none_or(|names| {
-                        function_name(node, src).is_some_and(|n| names.contains(n))
+                        let name = match head {
+                            Some(head) => Some(head.name),
+                            None if class == Kind::UnaryOperator => function_name(node, src),
+                            None => None,
+                        };
+                        name.is_some_and(|n| names.contains(n))
                     }) =>
             {
                 if let Some(call) = Call::from_node(node, ancestors, src, &walk.cx.semantic) {
@@ -490,6 +505,39 @@ impl<'a> Analyzer<'a> {
     }
 }
 
+/// The function names the call checks subscribed to. Every call node of every file is
+/// looked up here, and almost none is wanted: a bitmap of (first byte, length) turns most
+/// of them away before the set is hashed.
+#[derive(Default)]
+struct CallNames {
+    lengths_by_first_byte: Vec<u64>,
+    names: HashSet<&'static str>,
+}
+
+impl CallNames {
+    fn insert(&mut self, name: &'static str) {
+        if self.lengths_by_first_byte.is_empty() {
+            self.lengths_by_first_byte = vec![0; 256];
+        }
+        if let Some(&first) = name.as_bytes().first() {
+            self.lengths_by_first_byte[first as usize] |= 1 << name.len().min(63);
+        }
+        self.names.insert(name);
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        let Some(&first) = name.as_bytes().first() else {
+            return false;
+        };
+        let lengths = self
+            .lengths_by_first_byte
+            .get(first as usize)
+            .copied()
+            .unwrap_or(0);
+        lengths & (1 << name.len().min(63)) != 0 && self.names.contains(name)
+    }
+}
+
 /// Mutable state of one file's walk.
 struct Walk<'a> {
     cx: FileContext<'a>,
@@ -533,5 +581,32 @@ fn add_documentation_metrics(m: &mut Metrics, outline: &ModuleOutline) {
     for f in outline.spec_candidates() {
         m.spec_candidates += 1;
         m.specced_functions += u64::from(f.has_spec);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CallNames;
+
+    #[test]
+    fn call_names_admit_exactly_the_subscribed_names() {
+        let mut names = CallNames::default();
+        let long = "a_function_name_far_longer_than_sixty_three_bytes_to_share_the_last_bit";
+        for name in ["to_atom", "raw", "query!", long] {
+            names.insert(name);
+        }
+        for name in ["to_atom", "raw", "query!", long] {
+            assert!(names.contains(name), "{name}");
+        }
+        for name in [
+            "",
+            "row",
+            "to_atoms",
+            "query",
+            "a_function_name_far_longer_than_sixty_three_bytes_to_share_the_last_biT",
+        ] {
+            assert!(!names.contains(name), "{name}");
+        }
+        assert!(!CallNames::default().contains("raw"));
     }
 }

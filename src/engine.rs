@@ -71,6 +71,7 @@ pub fn scan(
             report.texts.insert(first.path.clone(), text.clone());
         }
         report.facts.web.extend(file.web);
+        report.facts.suppressions.extend(file.project_suppressions);
         report
             .findings
             .extend(file.findings.into_iter().filter_map(|mut finding| {
@@ -180,13 +181,16 @@ pub fn run(
 ) -> Report {
     let mut report = scan(analyzer, sources, context, project);
     if whole_project {
-        report.findings.extend(crate::project_checks::run(
-            project,
-            sources,
-            &report.facts,
-            registry,
-            rules,
-        ));
+        let findings = crate::project_checks::run(project, sources, &report.facts, registry, rules);
+        let suppressions = &report.facts.suppressions;
+        report
+            .findings
+            .extend(findings.into_iter().filter(|finding| {
+                let pillar = registry
+                    .get(&finding.rule)
+                    .map_or("", |r| r.def.pillar.as_str());
+                !suppressions.iter().any(|s| s.covers(finding, pillar))
+            }));
         report.sort();
     }
     report

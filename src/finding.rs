@@ -205,6 +205,10 @@ pub struct FileReport {
     /// a project fact.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prod_config_keys: Vec<String>,
+    /// The file's suppression directives for project-level rules, applied to their
+    /// findings after the project checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub project_suppressions: Vec<crate::suppress::ProjectSuppression>,
     /// Routers, endpoints, controllers and `force_ssl` settings the file holds: project facts.
     #[serde(default, skip_serializing_if = "WebFacts::is_empty")]
     pub web: WebFacts,
@@ -233,6 +237,8 @@ pub struct Report {
 #[derive(Debug, Clone, Default)]
 pub struct ProjectFacts {
     pub web: WebFacts,
+    /// The files' suppression directives for project-level rules.
+    pub suppressions: Vec<crate::suppress::ProjectSuppression>,
 }
 
 impl Report {

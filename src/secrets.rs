@@ -68,6 +68,11 @@ pub fn find_credentials(text: &str) -> Vec<Credential> {
         return Vec::new();
     }
     let regex = &*FORMAT_REGEX;
+    // Almost no text holds a credential: the match test (literal prefilter and DFA) is
+    // much cheaper than finding capture groups.
+    if !regex.is_match(text) {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     for captures in regex.captures_iter(text) {
         let Some((kind, m)) = FORMATS
@@ -135,15 +140,31 @@ const PUBLIC_NAMES: &[&str] = &[
     "csrf_token",
 ];
 
+/// Names longer than this are not judged (generated code, adversarial input).
+const MAX_NAME: usize = 128;
+
 /// Whether `name` (an atom, keyword, string key, variable, attribute or environment
 /// variable name, in any letter case) names a secret, and of which kind.
 pub fn secret_name(name: &str) -> Option<SecretName> {
     let name = name
         .trim_start_matches(['@', ':'])
         .trim_end_matches(':')
-        .trim_matches(['"', '\''])
-        .to_ascii_lowercase()
-        .replace('-', "_");
+        .trim_matches(['"', '\'']);
+    // Every secret-like name contains one of these; checking first keeps the many keyword
+    // keys and variables of ordinary code from allocating.
+    let mentions = |word: &[u8]| {
+        name.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    if name.len() > MAX_NAME
+        || ![&b"pass"[..], b"pwd", b"secret", b"key", b"token"]
+            .iter()
+            .any(|w| mentions(w))
+    {
+        return None;
+    }
+    let name = name.to_ascii_lowercase().replace('-', "_");
     if PUBLIC_NAMES.contains(&name.as_str()) {
         return None;
     }

@@ -9,6 +9,7 @@ use crate::checks::RawFinding;
 use crate::project::FileRole;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
+use serde::{Deserialize, Serialize};
 
 pub const UNUSED_SUPPRESSION: &str = "HYGIENE004";
 
@@ -83,7 +84,63 @@ fn looks_like_selector(word: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
+/// A directive for a project-level rule (SHLD, …): those findings are made after the scan,
+/// so the directive is kept with the file's report and applied to them then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectSuppression {
+    pub path: String,
+    pub selector: String,
+    /// The 1-based line it covers; `None` for `disable-file`.
+    pub line: Option<u32>,
+}
+
+impl ProjectSuppression {
+    /// Whether this suppresses `finding`, of a rule in `pillar`.
+    pub fn covers(&self, finding: &crate::finding::Finding, pillar: &str) -> bool {
+        self.path == finding.path
+            && (self.selector == finding.rule || self.selector == pillar)
+            && self.line.is_none_or(|l| l == finding.span.start_line)
+    }
+}
+
+/// Whether `selector` names a project-level rule (its id, or a pillar with one).
+fn names_project_rule(registry: &Registry, selector: &str) -> bool {
+    registry
+        .rules
+        .iter()
+        .any(|r| r.def.project && (r.def.id == selector || r.def.pillar == selector))
+}
+
+/// The directives of a file that name project-level rules, to apply after the project
+/// checks (`engine::run`).
+pub fn project_suppressions(
+    directives: &[Directive],
+    registry: &Registry,
+    path: &str,
+) -> Vec<ProjectSuppression> {
+    directives
+        .iter()
+        .filter(|d| !d.misplaced)
+        .flat_map(|d| {
+            let line = match d.scope {
+                Scope::File => None,
+                Scope::Line | Scope::NextLine => Some(d.target_line as u32 + 1),
+            };
+            d.selectors
+                .iter()
+                .filter(|s| names_project_rule(registry, s))
+                .map(move |selector| ProjectSuppression {
+                    path: path.to_string(),
+                    selector: selector.clone(),
+                    line,
+                })
+        })
+        .collect()
+}
+
 /// Drop suppressed findings, then report every directive selector that suppressed nothing.
+/// Selectors naming a project-level rule are not reported: their findings come later
+/// (`project_suppressions`).
 /// `line_of` maps a byte offset to its 0-based line.
 pub fn apply(
     findings: Vec<RawFinding>,
@@ -149,7 +206,7 @@ pub fn apply(
             continue;
         }
         for (selector, used) in directive.selectors.iter().zip(&directive.used) {
-            if *used {
+            if *used || names_project_rule(registry, selector) {
                 continue;
             }
             if !registry.is_selector(selector) {

@@ -44,6 +44,13 @@ const CASES: &[Case] = &[
                 System.cmd(git, args)
               end
               def f(x), do: MyShell.cmd(x)
+              def g(url), do: System.cmd(System.find_executable("xdg-open"), [url])
+              def h(url) do
+                open = System.find_executable("open")
+                System.cmd(open, [url])
+              end
+              def i, do: :os.cmd(~c"git rev-parse HEAD 2> " ++ ~c"/dev/null")
+              defmacrop revision(null), do: :os.cmd(~c"git rev-parse HEAD 2> " ++ null)
             end
         "##,
         expect: &[],
@@ -68,10 +75,17 @@ const CASES: &[Case] = &[
               def b(ast), do: Code.eval_quoted(ast, [])
               def c(tpl, assigns), do: tpl |> EEx.eval_string(assigns)
               def d, do: Code.eval_string("1 + 1")
+              def f(env), do: Code.eval_quoted_with_env(quote(do: import(IEx.Helpers)), [], env)
+              def g(env, x), do: Code.eval_quoted_with_env(quote(do: unquote(x) + 1), [], env)
               defmacro e(file), do: Code.eval_file(file)
             end
         "##,
-        expect: &[("EXEC002", 3), ("EXEC002", 4), ("EXEC002", 5)],
+        expect: &[
+            ("EXEC002", 3),
+            ("EXEC002", 4),
+            ("EXEC002", 5),
+            ("EXEC002", 8),
+        ],
     },
     Case {
         name: "EXEC003 binary_to_term with and without :safe",
@@ -126,9 +140,23 @@ const CASES: &[Case] = &[
               end
               def e(conn, _params), do: send_download(conn, {:file, "priv/manual.pdf"})
               def f(conn, %{"id" => id}), do: json(conn, File.exists?(id))
+              def g(conn, %{"id" => id}), do: send_download(conn, {:binary, id}, filename: "x.txt")
+              defp h(conn, notebook), do: send_download(conn, {:file, notebook})
             end
         "##,
         expect: &[("EXEC005", 5), ("EXEC005", 7), ("EXEC005", 10)],
+    },
+    Case {
+        name: "EXEC005 does not read a definition head as a call",
+        path: "lib/phoenix/controller.ex",
+        src: r##"
+            defmodule Phoenix.Controller do
+              def send_download(conn, {:file, path}, opts) do
+                conn |> send_file(conn.status || 200, path, 0, :all)
+              end
+            end
+        "##,
+        expect: &[],
     },
     Case {
         name: "EXEC005 outside controllers",

@@ -833,3 +833,48 @@ fn project_rules_do_not_run_on_part_of_the_project() {
     assert_eq!(run.json()["findings"].as_array().map(Vec::len), Some(0));
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn a_suppression_comment_covers_a_project_finding_and_is_not_reported_unused() {
+    let router = router_with(
+        r#"
+        scope "/", ShopWeb do
+          pipe_through :browser
+          # doctrine:disable-next-line SHLD005 -- rate limited by the load balancer
+          post "/users/log-in", UserSessionController, :create
+          post "/users/register", UserRegistrationController, :create # doctrine:disable-line SHLD
+          post "/password/reset", PasswordResetController, :create
+        end
+        "#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_mix_project(root, "", "Shop");
+    write(root, ENDPOINT, dedent(HTTPS_ENDPOINT));
+    write(root, "config/prod.exs", dedent(PROD_CONFIG));
+    write(root, ROUTER, &router);
+    let run = doctrine(
+        root,
+        &[
+            "check",
+            "--select",
+            "SHLD,HYGIENE",
+            "--format",
+            "json",
+            "--exit-zero",
+        ],
+    );
+    let report = run.json();
+    let found: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("SHLD005".to_string(), 16)], "{router}");
+}

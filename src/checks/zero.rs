@@ -2,6 +2,7 @@
 
 use super::{CallInterest, Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
+use crate::syntax::kinds::Fields;
 use crate::syntax::semantic::ExecContext;
 use crate::syntax::{
     call_args, descendants_outside_fns, has_dynamic_interpolation, is_fixed, keyword_value,
@@ -158,10 +159,7 @@ impl Check for BareRescue {
         let is_rescue = block.kind() == "rescue_block";
         for clause in named_children(block).filter(|c| c.kind() == "stab_clause") {
             // A guarded clause (`kind, reason when kind in [...]`) has a `when` here instead.
-            let Some(pattern) = clause
-                .child_by_field_name("left")
-                .filter(|l| l.kind() == "arguments")
-            else {
+            let Some(pattern) = clause.field("left").filter(|l| l.kind() == "arguments") else {
                 continue;
             };
             let args: Vec<Node> = named_children(pattern).collect();
@@ -172,7 +170,7 @@ impl Check for BareRescue {
             };
             if !catch_all
                 || clause
-                    .child_by_field_name("right")
+                    .field("right")
                     .is_some_and(|body| reraises(body, &args, is_rescue, cx.src))
             {
                 continue;

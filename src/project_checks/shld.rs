@@ -248,7 +248,7 @@ fn https(web: &WebFacts, cx: &mut ProjectContext) {
 }
 
 /// The words of a plug or function name, in lower case: `MyAppWeb.Plugs.RateLimit` →
-/// `myappweb`, `plugs`, `rate`, `limit`; `:put_csp_header` → `put`, `csp`, `header`;
+/// `my`, `app`, `web`, `plugs`, `rate`, `limit`; `:put_csp_header` → `put`, `csp`, `header`;
 /// `ForceSSL` → `force`, `ssl`.
 fn words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -497,7 +497,10 @@ mod tests {
         assert!(takes("post", "/api/sessions", &["create"]));
         let mut named = route("post", "/in", &["new"]);
         named.name = Some("sign_in".into());
-        assert!(credential_actions(&named).is_some(), "named by `as: :sign_in`");
+        assert!(
+            credential_actions(&named).is_some(),
+            "named by `as: :sign_in`"
+        );
         // Reading a page, logging out, a live view, other POSTs.
         assert!(!takes("get", "/users/log_in", &["new"]));
         assert!(!takes("delete", "/users/log_out", &["delete"]));

@@ -4,6 +4,7 @@
 use super::kinds::{Kind, kind};
 use super::semantic::Semantic;
 use super::{call_args, operator, text};
+use crate::syntax::kinds::Fields;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,14 +59,14 @@ impl<'t> Call<'t> {
         if is_capture_reference(node, ancestors) {
             return None;
         }
-        let target = node.child_by_field_name("target")?;
+        let target = node.field("target")?;
         let mut args = call_args(node);
         let piped = ancestors.last().copied().filter(|p| {
             kind(*p) == Kind::BinaryOperator
                 && operator(*p) == Some("|>")
-                && p.child_by_field_name("right") == Some(node)
+                && p.field("right") == Some(node)
         });
-        let form = match piped.and_then(|p| p.child_by_field_name("left")) {
+        let form = match piped.and_then(|p| p.field("left")) {
             Some(left) => {
                 args.insert(0, left);
                 CallForm::Piped
@@ -80,16 +81,14 @@ impl<'t> Call<'t> {
     }
 
     fn from_capture(node: Node<'t>, src: &'t str, semantic: &Semantic) -> Option<Call<'t>> {
-        let operand = node.child_by_field_name("operand")?;
+        let operand = node.field("operand")?;
         if operand.kind() != "binary_operator" || operator(operand) != Some("/") {
             return None;
         }
-        let reference = operand.child_by_field_name("left")?;
-        let arity: usize = text(operand.child_by_field_name("right")?, src)
-            .parse()
-            .ok()?;
+        let reference = operand.field("left")?;
+        let arity: usize = text(operand.field("right")?, src).parse().ok()?;
         let (module, function) = match reference.kind() {
-            "call" => resolve_target(reference.child_by_field_name("target")?, src, semantic)?,
+            "call" => resolve_target(reference.field("target")?, src, semantic)?,
             "identifier" => (None, text(reference, src)),
             _ => return None,
         };
@@ -146,26 +145,47 @@ impl<'t> Call<'t> {
     }
 }
 
+/// What the walk reads once from each call node, for the semantic model and for the call
+/// checks alike: its target and the name it calls (`f` in `f(x)` and in `Mod.f(x)`).
+#[derive(Debug, Clone, Copy)]
+pub struct CallHead<'t> {
+    pub target: Node<'t>,
+    pub name: &'t str,
+    /// `Mod.f(…)`: the target is a `dot`.
+    pub remote: bool,
+}
+
+/// The head of a `call` node whose target is a name or `Mod.name`.
+pub fn call_head<'t>(call: Node<'t>, src: &'t str) -> Option<CallHead<'t>> {
+    let target = call.field("target")?;
+    match target.kind() {
+        "identifier" => Some(CallHead {
+            target,
+            name: text(target, src),
+            remote: false,
+        }),
+        "dot" => Some(CallHead {
+            target,
+            name: text(target.field("right")?, src),
+            remote: true,
+        }),
+        _ => None,
+    }
+}
+
 /// The function a call or capture names, without resolving anything: `f` in `Mod.f(x)`,
 /// `f(x)` and `&Mod.f/1`. Cheap enough to run on every call node.
 pub fn function_name<'t>(node: Node<'t>, src: &'t str) -> Option<&'t str> {
-    let target_name = |call: Node<'t>| {
-        let target = call.child_by_field_name("target")?;
-        let name = match target.kind() {
-            "identifier" => target,
-            "dot" => target.child_by_field_name("right")?,
-            _ => return None,
-        };
-        Some(text(name, src))
-    };
+    let target_name = |call: Node<'t>| call_head(call, src).map(|head| head.name);
     match kind(node) {
         Kind::Call => target_name(node),
-        Kind::UnaryOperator => {
-            let operand = node.child_by_field_name("operand")?;
+        // Only a capture (`&Mod.f/1`) names a function; `-x`, `!x` and `@attr` do not.
+        Kind::UnaryOperator if src.as_bytes().get(node.start_byte()) == Some(&b'&') => {
+            let operand = node.field("operand")?;
             if kind(operand) != Kind::BinaryOperator {
                 return None;
             }
-            let reference = operand.child_by_field_name("left")?;
+            let reference = operand.field("left")?;
             match kind(reference) {
                 Kind::Call => target_name(reference),
                 _ => Some(text(reference, src)),
@@ -184,11 +204,11 @@ fn resolve_target<'t>(
     match target.kind() {
         "identifier" => Some((None, text(target, src))),
         "dot" => {
-            let right = target.child_by_field_name("right")?;
+            let right = target.field("right")?;
             if right.kind() != "identifier" {
                 return None;
             }
-            let module = semantic.resolve_module(target.child_by_field_name("left")?, src)?;
+            let module = semantic.resolve_module(target.field("left")?, src)?;
             Some((Some(module), text(right, src)))
         }
         _ => None,
@@ -204,6 +224,6 @@ fn is_capture_reference(call: Node, ancestors: &[Node]) -> bool {
         && kind(*amp) == Kind::UnaryOperator
         && operator(*slash) == Some("/")
         && operator(*amp) == Some("&")
-        && slash.child_by_field_name("left") == Some(call)
+        && slash.field("left") == Some(call)
         && super::call_arguments(call).is_none()
 }

@@ -1,6 +1,7 @@
 //! Facts about config files (`config/*.exs`): which keys they set.
 
 use super::{call_args, keyword_key, local_call_name, named_children};
+use crate::syntax::kinds::Fields;
 use tree_sitter::Node;
 
 /// How deep `set_keys` looks for `config` calls: they sit at the top of a config file or
@@ -24,7 +25,7 @@ fn collect(node: Node, src: &str, depth: usize, keys: &mut Vec<String>) {
         if let Some(last) = call_args(node).last().filter(|a| a.kind() == "keywords") {
             keys.extend(
                 named_children(*last)
-                    .filter_map(|pair| pair.child_by_field_name("key"))
+                    .filter_map(|pair| pair.field("key"))
                     .map(|key| keyword_key(key, src).to_string()),
             );
         }

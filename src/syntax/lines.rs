@@ -10,11 +10,17 @@ pub struct LineIndex<'s> {
 
 impl<'s> LineIndex<'s> {
     pub fn new(src: &'s str) -> Self {
+        // One vectorised pass for the line breaks; the lines are slices between them.
         let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        let lines = src
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        let ends = starts[1..].iter().map(|&next| next - 1).chain([src.len()]);
+        let lines = starts
+            .iter()
+            .zip(ends)
+            .map(|(&start, end)| {
+                let line = &src[start..end];
+                line.strip_suffix('\r').unwrap_or(line)
+            })
             .collect();
         LineIndex { starts, lines }
     }

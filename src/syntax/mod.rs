@@ -11,6 +11,7 @@ pub mod parse;
 pub mod semantic;
 pub mod web;
 
+use crate::syntax::kinds::Fields;
 use kinds::{Kind, kind};
 use tree_sitter::Node;
 
@@ -38,7 +39,7 @@ pub fn local_call_name<'s>(call: Node, src: &'s str) -> Option<&'s str> {
     if kind(call) != Kind::Call {
         return None;
     }
-    let target = call.child_by_field_name("target")?;
+    let target = call.field("target")?;
     (target.kind() == "identifier").then(|| text(target, src))
 }
 
@@ -47,12 +48,12 @@ pub fn remote_call_name<'s>(call: Node, src: &'s str) -> Option<(&'s str, &'s st
     if kind(call) != Kind::Call {
         return None;
     }
-    let target = call.child_by_field_name("target")?;
+    let target = call.field("target")?;
     if target.kind() != "dot" {
         return None;
     }
-    let module = target.child_by_field_name("left")?;
-    let function = target.child_by_field_name("right")?;
+    let module = target.field("left")?;
+    let function = target.field("right")?;
     Some((text(module, src), text(function, src)))
 }
 
@@ -100,9 +101,13 @@ pub fn call_arguments(call: Node) -> Option<Node> {
 
 /// The argument expressions of a call, in order (no parentheses, commas or comments).
 pub fn call_args(call: Node) -> Vec<Node> {
-    call_arguments(call)
-        .map(|args| named_children(args).collect())
-        .unwrap_or_default()
+    let Some(args) = call_arguments(call) else {
+        return Vec::new();
+    };
+    let mut cursor = args.walk();
+    args.named_children(&mut cursor)
+        .filter(|child| kind(*child) != Kind::Comment)
+        .collect()
 }
 
 /// The `do_block` of a call (`defmodule X do … end`), if written in block form.
@@ -136,10 +141,10 @@ pub fn keyword_value<'t>(keywords: Option<Node<'t>>, key: &str, src: &str) -> Op
     named_children(keywords)
         .filter(|pair| pair.kind() == "pair")
         .find(|pair| {
-            pair.child_by_field_name("key")
+            pair.field("key")
                 .is_some_and(|k| keyword_key(k, src) == key)
         })
-        .and_then(|pair| pair.child_by_field_name("value"))
+        .and_then(|pair| pair.field("value"))
 }
 
 /// `keys: ` → `keys`; `"quoted": ` → `quoted`.
@@ -176,10 +181,10 @@ fn is_fixed_at(node: Node, src: &str, bounded: &dyn Fn(&str) -> bool, depth: usi
         | "bitstring" | "block" => named_children(node).all(fixed),
         "identifier" => bounded(text(node, src)),
         "binary_operator" => {
-            let left = node.child_by_field_name("left");
-            let right = node.child_by_field_name("right");
+            let left = node.field("left");
+            let right = node.field("right");
             match operator(node) {
-                Some("<>") => left.is_some_and(fixed) && right.is_some_and(fixed),
+                Some("<>" | "++") => left.is_some_and(fixed) && right.is_some_and(fixed),
                 // A binary segment with a type: `<<1::8>>`, `<<"a"::binary>>`.
                 Some("::") => {
                     left.is_some_and(fixed)
@@ -191,7 +196,7 @@ fn is_fixed_at(node: Node, src: &str, bounded: &dyn Fn(&str) -> bool, depth: usi
         "unary_operator" => {
             operator(node) == Some("@")
                 && node
-                    .child_by_field_name("operand")
+                    .field("operand")
                     .is_some_and(|operand| operand.kind() == "identifier")
         }
         _ => false,
@@ -237,7 +242,18 @@ pub fn has_dynamic_interpolation(node: Node, src: &str, bounded: &dyn Fn(&str) -
 
 /// The operator token of a `binary_operator`/`unary_operator` node.
 pub fn operator<'t>(node: Node<'t>) -> Option<&'t str> {
-    node.child_by_field_name("operator").map(|op| op.kind())
+    // The operator is the first anonymous child (first of a unary, second of a binary
+    // operator): indexing children costs far less than a field lookup, and every walk asks.
+    let position = match kind(node) {
+        Kind::BinaryOperator => 1,
+        Kind::UnaryOperator => 0,
+        _ => return node.field("operator").map(|op| op.kind()),
+    };
+    match node.child(position) {
+        Some(op) if !op.is_named() => Some(op.kind()),
+        // A comment before the operator shifts the children.
+        _ => node.field("operator").map(|op| op.kind()),
+    }
 }
 
 /// `@name …` → (`name`, the attribute's value node if any).
@@ -245,15 +261,21 @@ pub fn module_attribute<'t, 's>(
     node: Node<'t>,
     src: &'s str,
 ) -> Option<(&'s str, Option<Node<'t>>)> {
-    if node.kind() != "unary_operator" || operator(node) != Some("@") {
+    // Every `&`, `-` and `!` is a unary operator too: the source byte decides cheaply.
+    if kind(node) != Kind::UnaryOperator || src.as_bytes().get(node.start_byte()) != Some(&b'@') {
         return None;
     }
-    let operand = node.child_by_field_name("operand")?;
+    let operand = node.field("operand")?;
     match operand.kind() {
         "identifier" => Some((text(operand, src), None)),
         "call" => {
             let name = local_call_name(operand, src)?;
-            Some((name, call_args(operand).first().copied()))
+            let value = call_arguments(operand).and_then(|args| {
+                (0..args.named_child_count())
+                    .filter_map(|i| args.named_child(i as u32))
+                    .find(|c| kind(*c) != Kind::Comment)
+            });
+            Some((name, value))
         }
         _ => None,
     }
@@ -272,10 +294,10 @@ pub fn alias_declarations(
         return Vec::new();
     };
     if target.kind() == "dot"
-        && let Some(members) = target.child_by_field_name("right")
+        && let Some(members) = target.field("right")
         && members.kind() == "tuple"
     {
-        let Some(base) = target.child_by_field_name("left").and_then(resolve) else {
+        let Some(base) = target.field("left").and_then(resolve) else {
             return Vec::new();
         };
         return named_children(members)

@@ -8,6 +8,7 @@ use super::{
     alias_text, body_statements, call_args, do_block, keyword_value, local_call_name,
     module_attribute, named_children, operator, text,
 };
+use crate::syntax::kinds::Fields;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -333,7 +334,7 @@ fn splice<'t>(statements: Vec<Node<'t>>, src: &str, depth: usize, out: &mut Vec<
             let inner: Vec<Node<'t>> = match child.kind() {
                 "else_block" => named_children(child).collect(),
                 "stab_clause" => child
-                    .child_by_field_name("right")
+                    .field("right")
                     .map(|body| named_children(body).collect())
                     .unwrap_or_default(),
                 _ => vec![child],
@@ -415,10 +416,10 @@ fn is_static_module_name(name: Node, src: &str) -> bool {
     match name.kind() {
         "alias" => true,
         "dot" => {
-            name.child_by_field_name("right")
+            name.field("right")
                 .is_some_and(|right| right.kind() == "alias")
                 && name
-                    .child_by_field_name("left")
+                    .field("left")
                     .is_some_and(|left| static_prefix(left, src))
         }
         _ => false,
@@ -459,7 +460,7 @@ struct Head<'t> {
 fn function_head<'t>(head: Node<'t>, src: &'t str) -> Option<Head<'t>> {
     match head.kind() {
         "binary_operator" if operator(head) == Some("when") => {
-            function_head(head.child_by_field_name("left")?, src)
+            function_head(head.field("left")?, src)
         }
         "identifier" => Some(Head {
             name: text(head, src),
@@ -469,7 +470,7 @@ fn function_head<'t>(head: Node<'t>, src: &'t str) -> Option<Head<'t>> {
             takes_only_assigns: false,
         }),
         "call" => {
-            let target = head.child_by_field_name("target")?;
+            let target = head.field("target")?;
             if target.kind() != "identifier" {
                 return None; // `def unquote(name)(…)`: the name is only known at compile time.
             }
@@ -489,7 +490,7 @@ fn function_head<'t>(head: Node<'t>, src: &'t str) -> Option<Head<'t>> {
             })
         }
         "binary_operator" | "unary_operator" => {
-            let op = head.child_by_field_name("operator")?;
+            let op = head.field("operator")?;
             let arity = if head.kind() == "binary_operator" {
                 2
             } else {
@@ -511,17 +512,17 @@ fn function_head<'t>(head: Node<'t>, src: &'t str) -> Option<Head<'t>> {
 fn spec_signature<'t>(spec: Node<'t>, src: &'t str) -> Option<(&'t str, usize)> {
     let mut node = spec;
     if node.kind() == "binary_operator" && operator(node) == Some("when") {
-        node = node.child_by_field_name("left")?;
+        node = node.field("left")?;
     }
     if node.kind() != "binary_operator" || operator(node) != Some("::") {
         return None;
     }
-    let signature = node.child_by_field_name("left")?;
+    let signature = node.field("left")?;
     match signature.kind() {
         "identifier" => Some((text(signature, src), 0)),
         "call" => Some((local_call_name(signature, src)?, call_args(signature).len())),
         "binary_operator" | "unary_operator" => Some((
-            text(signature.child_by_field_name("operator")?, src),
+            text(signature.field("operator")?, src),
             if signature.kind() == "binary_operator" {
                 2
             } else {

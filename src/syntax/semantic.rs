@@ -4,8 +4,10 @@
 //! Scopes are byte ranges. Entering a node first closes every scope that ended before it, so
 //! the walk needs no explicit "leave" events.
 
+use super::calls::{CallHead, call_head};
 use super::kinds::{Kind, kind};
 use super::{alias_text, call_args, keyword_value, local_call_name, named_children, text};
+use crate::syntax::kinds::Fields;
 use tree_sitter::Node;
 
 /// When the code at a point executes. Statements directly in a module body, module attribute
@@ -93,6 +95,10 @@ pub struct Semantic {
     functions: Vec<(usize, usize)>,
     /// Ordered by position; a function's bindings end with it.
     bindings: Vec<Binding>,
+    /// The head (`name(args)`) of the last definition entered: a pattern, not a call.
+    definition_head: (usize, usize),
+    /// The smallest end of the ranges on top of the stacks: before it nothing closes.
+    next_expiry: usize,
     /// The node just entered is a `defmodule` or `defprotocol` call.
     entered_module: bool,
     /// Start of the node being visited.
@@ -111,6 +117,8 @@ impl Default for Semantic {
             bounded: Vec::new(),
             functions: Vec::new(),
             bindings: Vec::new(),
+            definition_head: (0, 0),
+            next_expiry: usize::MAX,
             entered_module: false,
             position: 0,
         }
@@ -147,10 +155,48 @@ const INLINE_BLOCKS: &[&str] = &[
 impl Semantic {
     /// Update the model for `node`, which the walk is about to visit (pre-order).
     pub fn enter(&mut self, node: Node, src: &str) {
+        let head = if kind(node) == Kind::Call {
+            call_head(node, src)
+        } else {
+            None
+        };
+        self.enter_with_head(node, head, src);
+    }
+
+    /// `enter`, with the head of a call node already read by the walk (`call_head`).
+    pub fn enter_with_head(&mut self, node: Node, head: Option<CallHead>, src: &str) {
         let start = node.start_byte();
         self.position = start;
         self.entered_module = false;
-        // Ranges are nested, so everything that ended before this node is on top of its stack.
+        if start >= self.next_expiry {
+            self.close_scopes_before(start);
+        }
+        match kind(node) {
+            Kind::DoBlock | Kind::AnonymousFunction => {
+                self.scopes.push(Scope {
+                    end_byte: node.end_byte(),
+                    ..Scope::default()
+                });
+                self.expires_at(node.end_byte());
+            }
+            Kind::Call => {
+                if let Some(head) = head {
+                    self.enter_call(node, head, src);
+                }
+            }
+            Kind::BinaryOperator if super::operator(node) == Some("=") => self.record_match(node),
+            // `@attr value`: the value is computed while compiling the module.
+            Kind::UnaryOperator
+                if super::module_attribute(node, src).is_some_and(|(_, v)| v.is_some()) =>
+            {
+                self.push_context(node, ContextKind::CompileTime)
+            }
+            _ => {}
+        }
+    }
+
+    /// Ranges are nested, so everything that ended before `start` is on top of its stack.
+    fn close_scopes_before(&mut self, start: usize) {
         while self.scopes.last().is_some_and(|s| s.end_byte <= start) {
             self.scopes.pop();
         }
@@ -169,22 +215,23 @@ impl Semantic {
         while self.bindings.last().is_some_and(|b| b.end <= start) {
             self.bindings.pop();
         }
+        self.next_expiry = [
+            self.scopes.last().map(|s| s.end_byte),
+            self.modules.last().map(|(end, _)| *end),
+            self.contexts.last().map(|c| c.end),
+            self.bounded.last().map(|b| b.end),
+            self.functions.last().map(|&(_, end)| end),
+            self.bindings.last().map(|b| b.end),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(usize::MAX);
+    }
 
-        match kind(node) {
-            Kind::DoBlock | Kind::AnonymousFunction => self.scopes.push(Scope {
-                end_byte: node.end_byte(),
-                ..Scope::default()
-            }),
-            Kind::Call => self.enter_call(node, src),
-            Kind::BinaryOperator if super::operator(node) == Some("=") => self.record_match(node),
-            // `@attr value`: the value is computed while compiling the module.
-            Kind::UnaryOperator
-                if super::module_attribute(node, src).is_some_and(|(_, v)| v.is_some()) =>
-            {
-                self.push_context(node, ContextKind::CompileTime)
-            }
-            _ => {}
-        }
+    /// Something pushed now ends at `end`: the walk must look at the stacks again there.
+    fn expires_at(&mut self, end: usize) {
+        self.next_expiry = self.next_expiry.min(end);
     }
 
     fn push_context(&mut self, node: Node, kind: ContextKind) {
@@ -193,6 +240,7 @@ impl Semantic {
             end: node.end_byte(),
             kind,
         });
+        self.expires_at(node.end_byte());
     }
 
     fn current_context(&self) -> Option<ContextKind> {
@@ -213,22 +261,28 @@ impl Semantic {
             .map(|b| b.value)
     }
 
+    /// Whether `node` is the head of a definition (`def send_file(conn, path)`): it names
+    /// the function being defined, so it is not a call.
+    pub fn is_definition_head(&self, node: Node) -> bool {
+        (node.start_byte(), node.end_byte()) == self.definition_head
+    }
+
     /// The byte range of the innermost `def`/`defp` around the current node.
     pub fn current_function(&self) -> Option<(usize, usize)> {
         self.functions.last().copied()
     }
 
     fn record_match(&mut self, node: Node) {
-        let (Some(pattern), Some(value)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(pattern), Some(value)) = (node.field("left"), node.field("right")) else {
             return;
         };
         let end = self.functions.last().map_or(usize::MAX, |&(_, end)| end);
         let value = (value.start_byte(), value.end_byte());
         let mut names = Vec::new();
         bound_variables(pattern, 0, &mut names);
+        if !names.is_empty() {
+            self.expires_at(end);
+        }
         self.bindings
             .extend(names.into_iter().map(|name| Binding { name, value, end }));
     }
@@ -252,19 +306,18 @@ impl Semantic {
     fn bound_range(&mut self, start: usize, end: usize, names: Vec<String>) {
         for name in names {
             self.bounded.push(Bounded { start, end, name });
+            self.expires_at(end);
         }
     }
 
     /// `Enum.map([:a, :b], fn kind -> … end)`: each clause's first parameter is bounded.
-    fn enter_remote_call(&mut self, call: Node, target: Node, src: &str) {
-        let iterates = target
-            .child_by_field_name("right")
-            .is_some_and(|f| ITERATING_FUNCTIONS.contains(&text(f, src)));
-        if !iterates {
+    fn enter_remote_call(&mut self, call: Node, head: CallHead, src: &str) {
+        if !ITERATING_FUNCTIONS.contains(&head.name) {
             return;
         }
-        let module = target
-            .child_by_field_name("left")
+        let module = head
+            .target
+            .field("left")
             .and_then(|m| self.resolve_module(m, src));
         if !matches!(module.as_deref(), Some("Enum" | "Stream")) {
             return;
@@ -283,7 +336,7 @@ impl Semantic {
         {
             let names = named_children(*function)
                 .filter(|clause| clause.kind() == "stab_clause")
-                .filter_map(|clause| clause.child_by_field_name("left"))
+                .filter_map(|clause| clause.field("left"))
                 .filter_map(|params| named_children(params).next())
                 .flat_map(|first| pattern_variables(first, src))
                 .collect();
@@ -291,16 +344,11 @@ impl Semantic {
         }
     }
 
-    fn enter_call(&mut self, call: Node, src: &str) {
-        // One field lookup per call: tree-sitter finds a field by scanning the children.
-        let Some(target) = call.child_by_field_name("target") else {
-            return;
-        };
-        let name = match target.kind() {
-            "identifier" => text(target, src),
-            "dot" => return self.enter_remote_call(call, target, src),
-            _ => return,
-        };
+    fn enter_call(&mut self, call: Node, head: CallHead, src: &str) {
+        if head.remote {
+            return self.enter_remote_call(call, head, src);
+        }
+        let name = head.name;
         self.entered_module = matches!(name, "defmodule" | "defprotocol");
         let end = call.end_byte();
         match name {
@@ -308,6 +356,12 @@ impl Semantic {
                 if let Some(head) = call_args(call).first() {
                     let guarded = guard_bounded(*head, src);
                     self.bound(call, guarded);
+                    // `def f(x) when …`: the head is the guard's left side.
+                    let head = match head.kind() {
+                        "binary_operator" => head.field("left").unwrap_or(*head),
+                        _ => *head,
+                    };
+                    self.definition_head = (head.start_byte(), head.end_byte());
                 }
             }
             "if" => {
@@ -335,6 +389,7 @@ impl Semantic {
             "defmodule" | "defprotocol" => {
                 if let Some(full) = self.nested_module_name(call, src) {
                     self.modules.push((end, full));
+                    self.expires_at(end);
                 }
                 if let Some(body) = do_body(call, src) {
                     self.push_context(body, ContextKind::ModuleBody);
@@ -356,6 +411,7 @@ impl Semantic {
             "unquote" | "unquote_splicing" => self.push_context(call, ContextKind::CompileTime),
             n if RUNTIME_DEFINITIONS.contains(&n) => {
                 self.functions.push((call.start_byte(), end));
+                self.expires_at(end);
                 self.push_context(call, ContextKind::Runtime)
             }
             n if COMPILE_TIME_DEFINITIONS.contains(&n) => {
@@ -424,8 +480,8 @@ impl Semantic {
                 self.current_module().map(str::to_string)
             }
             "dot" => {
-                let left = self.resolve_module(node.child_by_field_name("left")?, src)?;
-                let right = node.child_by_field_name("right")?;
+                let left = self.resolve_module(node.field("left")?, src)?;
+                let right = node.field("right")?;
                 (right.kind() == "alias").then(|| format!("{left}.{}", alias_text(right, src)))
             }
             _ => None,
@@ -518,18 +574,16 @@ fn guard_bounded(head: Node, src: &str) -> Vec<String> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    let mut pending = vec![head.child_by_field_name("right")];
+    let mut pending = vec![head.field("right")];
     while let Some(Some(node)) = pending.pop() {
         match (node.kind(), super::operator(node)) {
             ("binary_operator", Some("and")) => {
-                pending.push(node.child_by_field_name("left"));
-                pending.push(node.child_by_field_name("right"));
+                pending.push(node.field("left"));
+                pending.push(node.field("right"));
             }
             ("binary_operator", Some("in")) => {
-                if let (Some(var), Some(set)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) && var.kind() == "identifier"
+                if let (Some(var), Some(set)) = (node.field("left"), node.field("right"))
+                    && var.kind() == "identifier"
                     && super::is_literal(set)
                 {
                     out.push(text(var, src).to_string());
@@ -553,16 +607,13 @@ fn membership_tested(condition: Node, src: &str) -> Option<String> {
     if condition.kind() != "binary_operator" || super::operator(condition) != Some("in") {
         return None;
     }
-    let var = condition.child_by_field_name("left")?;
+    let var = condition.field("left")?;
     (var.kind() == "identifier").then(|| text(var, src).to_string())
 }
 
 /// The variables of `pattern <- [literal list]`.
 fn generated_over_literal(generator: Node, src: &str) -> Vec<String> {
-    let (Some(pattern), Some(source)) = (
-        generator.child_by_field_name("left"),
-        generator.child_by_field_name("right"),
-    ) else {
+    let (Some(pattern), Some(source)) = (generator.field("left"), generator.field("right")) else {
         return Vec::new();
     };
     if source.kind() != "list" || !super::is_literal(source) {
@@ -586,19 +637,19 @@ pub fn bound_variables(pattern: Node, depth: usize, out: &mut Vec<(usize, usize)
             }
         }
         "pair" => {
-            if let Some(value) = pattern.child_by_field_name("value") {
+            if let Some(value) = pattern.field("value") {
                 bound_variables(value, depth + 1, out);
             }
         }
         "binary_operator" => match super::operator(pattern) {
             Some("=>") => {
-                if let Some(value) = pattern.child_by_field_name("right") {
+                if let Some(value) = pattern.field("right") {
                     bound_variables(value, depth + 1, out);
                 }
             }
             Some("|" | "=") => {
                 for side in ["left", "right"] {
-                    if let Some(side) = pattern.child_by_field_name(side) {
+                    if let Some(side) = pattern.field(side) {
                         bound_variables(side, depth + 1, out);
                     }
                 }
@@ -644,10 +695,7 @@ fn function_list(list: Node, src: &str) -> Option<Vec<(String, Option<usize>)>> 
     let mut out = Vec::new();
     for keywords in named_children(list).filter(|n| n.kind() == "keywords") {
         for pair in named_children(keywords) {
-            let (Some(key), value) = (
-                pair.child_by_field_name("key"),
-                pair.child_by_field_name("value"),
-            ) else {
+            let (Some(key), value) = (pair.field("key"), pair.field("value")) else {
                 continue;
             };
             let arity = value.and_then(|v| text(v, src).parse().ok());

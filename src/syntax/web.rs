@@ -15,6 +15,7 @@ use super::{
 };
 use crate::finding::Span;
 use crate::project::FileRole;
+use crate::syntax::kinds::Fields;
 use crate::syntax::lines::LineIndex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -419,15 +420,15 @@ impl<'s> Extraction<'_, 's> {
         // argument. `plug M, key: v when …` puts it in the last keyword's value.
         if let Some(last) = args.last_mut() {
             if operator(*last) == Some("when") {
-                guard = last.child_by_field_name("right");
-                *last = last.child_by_field_name("left")?;
+                guard = last.field("right");
+                *last = last.field("left")?;
             } else if last.kind() == "keywords"
                 && let Some(value) = named_children(*last)
                     .last()
-                    .and_then(|pair| pair.child_by_field_name("value"))
+                    .and_then(|pair| pair.field("value"))
                 && operator(value) == Some("when")
             {
-                guard = value.child_by_field_name("right");
+                guard = value.field("right");
             }
         }
         let target = *args.first()?;
@@ -476,11 +477,11 @@ impl<'s> Extraction<'_, 's> {
         let mut pending = vec![root];
         while let Some(node) = pending.pop() {
             if node.kind() == "pair"
-                && let Some(key) = node.child_by_field_name("key")
+                && let Some(key) = node.field("key")
                 && keyword_key(key, src) == "force_ssl"
             {
                 let enabled = node
-                    .child_by_field_name("value")
+                    .field("value")
                     .is_some_and(|v| !matches!(text(v, src), "nil" | "false"));
                 if enabled {
                     facts.force_ssl.push(Located {
@@ -623,7 +624,7 @@ impl<'t, 's> ModuleInfo<'t, 's> {
                     let head = call_args(statement).first().copied();
                     // `def name(args) when guard`: the name is in the guard's left side.
                     let head = head.map(|h| match operator(h) {
-                        Some("when") => h.child_by_field_name("left").unwrap_or(h),
+                        Some("when") => h.field("left").unwrap_or(h),
                         _ => h,
                     });
                     if let Some(name) = head.and_then(|h| local_call_name(h, src)) {
@@ -656,8 +657,8 @@ impl<'t, 's> ModuleInfo<'t, 's> {
             }
             "identifier" if text(node, src) == "__MODULE__" => Some(self.name.clone()),
             "dot" => {
-                let left = self.resolve(node.child_by_field_name("left")?, src)?;
-                let right = node.child_by_field_name("right")?;
+                let left = self.resolve(node.field("left")?, src)?;
+                let right = node.field("right")?;
                 (right.kind() == "alias").then(|| format!("{left}.{}", alias_text(right, src)))
             }
             _ => None,
@@ -702,7 +703,7 @@ impl<'t, 's> ModuleInfo<'t, 's> {
                     // Atom keys (`%{csp: …}`) are not header names.
                     "keywords" => false,
                     "binary_operator" if operator(entry) == Some("=>") => {
-                        entry.child_by_field_name("left").is_none_or(|key| {
+                        entry.field("left").is_none_or(|key| {
                             string_value(key, src)
                                 .is_none_or(|k| k.eq_ignore_ascii_case(CSP_HEADER))
                         })
@@ -766,10 +767,7 @@ fn calls_in(defs: &[Node], src: &str) -> Vec<String> {
 
 /// `when action in [:a, :b]` (`not in`, `==`, `!=`) → the actions; anything else → all.
 fn action_filter(guard: Node, src: &str) -> ActionFilter {
-    let (Some(left), Some(right)) = (
-        guard.child_by_field_name("left"),
-        guard.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (guard.field("left"), guard.field("right")) else {
         return ActionFilter::All;
     };
     if text(left, src) != "action" {
@@ -847,8 +845,8 @@ fn true_in_prod(condition: Node, src: &str, depth: usize) -> Option<bool> {
     let nested = |n: Option<Node>| n.and_then(|n| true_in_prod(n, src, depth + 1));
     match condition.kind() {
         "binary_operator" => {
-            let left = condition.child_by_field_name("left")?;
-            let right = condition.child_by_field_name("right")?;
+            let left = condition.field("left")?;
+            let right = condition.field("right")?;
             match operator(condition)? {
                 "==" | "===" => env_is(left, right, src),
                 "!=" | "!==" => env_is(left, right, src).map(|t| !t),
@@ -868,7 +866,7 @@ fn true_in_prod(condition: Node, src: &str, depth: usize) -> Option<bool> {
             }
         }
         "unary_operator" if matches!(operator(condition), Some("not" | "!")) => {
-            nested(condition.child_by_field_name("operand")).map(|t| !t)
+            nested(condition.field("operand")).map(|t| !t)
         }
         "block" => match named_children(condition).collect::<Vec<_>>().as_slice() {
             [inner] => nested(Some(*inner)),

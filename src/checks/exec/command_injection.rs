@@ -4,6 +4,10 @@
 use super::dynamic_argument;
 use crate::checks::{CallInterest, Check, FileContext};
 use crate::syntax::calls::Call;
+use crate::syntax::kinds::Fields;
+use crate::syntax::semantic::ExecContext;
+use crate::syntax::{call_args, is_literal, text};
+use tree_sitter::Node;
 
 pub struct CommandInjection;
 
@@ -17,6 +21,10 @@ impl Check for CommandInjection {
     }
 
     fn on_call(&self, call: &Call, cx: &mut FileContext) {
+        // Macro bodies and module bodies run while compiling, on the developer's machine.
+        if cx.semantic.exec_context() == ExecContext::CompileTime {
+            return;
+        }
         let how = if call.is("System", "cmd") {
             "`System.cmd` runs a program whose name is not a literal"
         } else if call.is("System", "shell") {
@@ -26,7 +34,9 @@ impl Check for CommandInjection {
         } else {
             return;
         };
-        if let Some(arg) = dynamic_argument(call, 0, cx) {
+        if let Some(arg) =
+            dynamic_argument(call, 0, cx).filter(|arg| !is_found_executable(*arg, cx))
+        {
             cx.report(
                 "EXEC001",
                 arg,
@@ -37,4 +47,23 @@ impl Check for CommandInjection {
             );
         }
     }
+}
+
+/// `System.find_executable("git")` — directly or bound to the variable — names a fixed
+/// program, looked up on the `PATH`.
+fn is_found_executable(program: Node, cx: &FileContext) -> bool {
+    let program = match program.kind() {
+        "identifier" => match cx.value_of(cx.text(program)) {
+            Some(value) => value,
+            None => return false,
+        },
+        _ => program,
+    };
+    program.kind() == "call"
+        && program
+            .field("target")
+            .is_some_and(|t| text(t, cx.src) == "System.find_executable")
+        && call_args(program)
+            .first()
+            .is_some_and(|name| is_literal(*name))
 }

@@ -46,7 +46,7 @@ impl Check for DynamicCodeEval {
         let Some((module, function)) = EVALUATORS.iter().find(|(m, f)| call.is(m, f)) else {
             return;
         };
-        if let Some(arg) = dynamic_argument(call, 0, cx) {
+        if let Some(arg) = dynamic_argument(call, 0, cx).filter(|arg| !is_fixed_quote(*arg, cx)) {
             cx.report(
                 "EXEC002",
                 arg,
@@ -57,4 +57,10 @@ impl Check for DynamicCodeEval {
             );
         }
     }
+}
+
+/// `quote do … end` without `unquote` is code written in the source, as fixed as a literal.
+fn is_fixed_quote(node: tree_sitter::Node, cx: &FileContext) -> bool {
+    crate::syntax::local_call_name(node, cx.src) == Some("quote")
+        && !cx.text(node).contains("unquote")
 }

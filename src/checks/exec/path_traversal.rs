@@ -3,6 +3,7 @@
 
 use crate::checks::{CallInterest, Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
+use crate::syntax::kinds::Fields;
 use crate::syntax::semantic::bound_variables;
 use crate::syntax::{call_args, local_call_name, named_children, text};
 use tree_sitter::Node;
@@ -71,10 +72,12 @@ impl Check for PathTraversal {
         } else if call.function == "send_file" && is_conn_call(call) {
             call.arg(2)
         } else if call.function == "send_download" && is_conn_call(call) {
-            // `send_download(conn, {:file, path}, opts)`.
+            // `send_download(conn, {:file, path}, opts)`; `{:binary, data}` sends memory.
             call.arg(1)
                 .filter(|d| d.kind() == "tuple")
-                .and_then(|d| named_children(d).nth(1))
+                .map(|d| named_children(d).collect::<Vec<_>>())
+                .filter(|parts| parts.len() == 2 && text(parts[0], cx.src) == ":file")
+                .map(|parts| parts[1])
         } else {
             None
         };
@@ -112,26 +115,29 @@ fn in_controller(cx: &FileContext) -> bool {
         .is_some_and(|m| m.ends_with("Controller"))
 }
 
-/// The variables the current action binds from its params: the second parameter of the
-/// `def` head, `params` or a pattern (`%{"path" => path}`).
+/// The variables the current action binds from its params: the second parameter of a
+/// public two-argument `def` (a controller action), `params` or a pattern
+/// (`%{"path" => path}`). Private helpers receive whatever their callers pass.
 fn action_params(cx: &FileContext) -> Vec<(usize, usize)> {
     let Some(definition) = cx.semantic.current_function().and_then(|f| cx.node_at(f)) else {
         return Vec::new();
     };
+    if local_call_name(definition, cx.src) != Some("def") {
+        return Vec::new();
+    }
     let Some(mut head) = call_args(definition).first().copied() else {
         return Vec::new();
     };
     // `def show(conn, params) when …`: the head is the guard's left side.
     if head.kind() == "binary_operator"
-        && let Some(left) = head.child_by_field_name("left")
+        && let Some(left) = head.field("left")
     {
         head = left;
     }
     let mut names = Vec::new();
-    if local_call_name(head, cx.src).is_some()
-        && let Some(params) = call_args(head).get(1)
-    {
-        bound_variables(*params, 0, &mut names);
+    let args = call_args(head);
+    if local_call_name(head, cx.src).is_some() && args.len() == 2 {
+        bound_variables(args[1], 0, &mut names);
     }
     names
 }
@@ -166,6 +172,6 @@ fn from_params(
 }
 
 fn is_basename(call: Node, src: &str) -> bool {
-    call.child_by_field_name("target")
+    call.field("target")
         .is_some_and(|target| text(target, src) == "Path.basename")
 }

@@ -4,6 +4,7 @@
 use crate::checks::{Check, FileContext};
 use crate::project::FileRole;
 use crate::secrets::{self, SecretName};
+use crate::syntax::kinds::Fields;
 use crate::syntax::{keyword_key, literal_text_range, module_attribute, operator, text};
 use std::ops::Range;
 use tree_sitter::Node;
@@ -32,21 +33,39 @@ impl Check for HardcodedSecret {
         match node.kind() {
             "string" | "charlist" | "sigil" => credential_formats(node, cx),
             "pair" => {
-                if let (Some(key), Some(value)) = (
-                    node.child_by_field_name("key"),
-                    node.child_by_field_name("value"),
-                ) {
-                    named_secret(node, keyword_key(key, cx.src), value, cx);
+                // Keyword pairs are everywhere: judge the key before fetching the value.
+                let Some(key) = node.child(0) else {
+                    return;
+                };
+                let name = keyword_key(key, cx.src);
+                if secrets::secret_name(name).is_some()
+                    && let Some(value) = node.field("value")
+                {
+                    named_secret(node, name, value, cx);
                 }
             }
             "binary_operator" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                // Most operators are pipes and arithmetic: the left side rules them out
+                // before the operator is looked up.
+                let Some(left) = node.child(0) else {
                     return;
                 };
-                let name = match (operator(node), left.kind()) {
+                let left_name = match left.kind() {
+                    "identifier" | "atom" => cx.text(left),
+                    "string" => match literal_text_range(left, cx.src) {
+                        Some(range) => &cx.src[range],
+                        None => return,
+                    },
+                    _ => return,
+                };
+                if secrets::secret_name(left_name).is_none() {
+                    return;
+                }
+                let op = operator(node);
+                let Some(right) = node.field("right") else {
+                    return;
+                };
+                let name = match (op, left.kind()) {
                     (Some("=" | "=="), "identifier") => text(left, cx.src),
                     (Some("=>"), "atom") => text(left, cx.src),
                     (Some("=>"), _) => match literal_text_range(left, cx.src) {

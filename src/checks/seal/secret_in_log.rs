@@ -4,6 +4,7 @@
 use crate::checks::{CallInterest, Check, FileContext};
 use crate::secrets::{SecretName, secret_name};
 use crate::syntax::calls::{Call, CallForm};
+use crate::syntax::kinds::Fields;
 use crate::syntax::{
     call_args, literal_text_range, local_call_name, named_children, operator, text,
 };
@@ -90,7 +91,7 @@ fn logged_secret<'s>(node: Node, src: &'s str, depth: usize) -> Option<&'s str> 
             .find_map(|inner| logged_secret(inner, src, depth + 1)),
         "binary_operator" if operator(node) == Some("<>") => ["left", "right"]
             .iter()
-            .filter_map(|side| node.child_by_field_name(side))
+            .filter_map(|side| node.field(side))
             .find_map(|side| logged_secret(side, src, depth + 1)),
         "call" if local_call_name(node, src) == Some("inspect") => call_args(node)
             .first()
@@ -106,17 +107,17 @@ fn logged_secret<'s>(node: Node, src: &'s str, depth: usize) -> Option<&'s str> 
 fn secret_reference<'s>(node: Node, src: &'s str) -> Option<&'s str> {
     let name = match node.kind() {
         "identifier" => text(node, src),
-        "dot" => text(node.child_by_field_name("right")?, src),
+        "dot" => text(node.field("right")?, src),
         "call" => {
             // `user.password` without parentheses parses as a call on a dot.
-            let target = node.child_by_field_name("target")?;
-            if target.kind() != "dot" || node.child_by_field_name("arguments").is_some() {
+            let target = node.field("target")?;
+            if target.kind() != "dot" || node.field("arguments").is_some() {
                 return None;
             }
-            text(target.child_by_field_name("right")?, src)
+            text(target.field("right")?, src)
         }
         "access_call" => {
-            let key = node.child_by_field_name("key")?;
+            let key = node.field("key")?;
             match key.kind() {
                 "atom" => text(key, src),
                 _ => &src[literal_text_range(key, src)?],

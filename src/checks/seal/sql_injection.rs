@@ -4,6 +4,7 @@
 use crate::checks::{CallInterest, Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
 use crate::syntax::ecto::raw_sql_argument;
+use crate::syntax::kinds::Fields;
 use crate::syntax::semantic::ExecContext;
 use crate::syntax::{has_dynamic_interpolation, is_fixed, operator};
 use tree_sitter::Node;
@@ -81,10 +82,9 @@ fn is_dynamic(part: Node, cx: &FileContext, steps: usize) -> bool {
                     _ => true,
                 }
         }
-        "binary_operator" if operator(part) == Some("<>") => ["left", "right"].iter().any(|side| {
-            part.child_by_field_name(side)
-                .is_some_and(|p| is_dynamic(p, cx, steps))
-        }),
+        "binary_operator" if operator(part) == Some("<>") => ["left", "right"]
+            .iter()
+            .any(|side| part.field(side).is_some_and(|p| is_dynamic(p, cx, steps))),
         _ => !is_fixed(part, cx.src, &|n| semantic.is_bounded(n)),
     }
 }
