@@ -227,18 +227,7 @@ impl<'a> Analyzer<'a> {
                 ),
             ));
         }
-        let kept = suppress::apply(
-            raw,
-            &mut directives,
-            self.registry,
-            self.rules,
-            path,
-            role,
-            |b| lines.line_of(b),
-        );
-        report.project_suppressions =
-            suppress::project_suppressions(&directives, self.registry, path);
-        report.findings = self.place(kept, path, src, &lines);
+        self.settle(&mut report, raw, &mut directives, (path, role), src, &lines);
         if report.findings.len() > MAX_FINDINGS_PER_FILE || dropped > 0 {
             let left_out = report.findings.len().saturating_sub(MAX_FINDINGS_PER_FILE) + dropped;
             // Blocking findings first, so a cut never turns a failing file into a passing one.
@@ -307,16 +296,14 @@ impl<'a> Analyzer<'a> {
             })
             .collect();
         let secrets = std::mem::take(&mut cx.secrets);
-        let kept = suppress::apply(
+        self.settle(
+            &mut report,
             cx.findings,
             &mut directives,
-            self.registry,
-            self.rules,
-            path,
-            role,
-            |b| lines.line_of(b),
+            (path, role),
+            src,
+            &lines,
         );
-        report.findings = self.place(kept, path, src, &lines);
         if !report.findings.is_empty() {
             report.text = Some(Arc::from(redacted(src, &secrets).as_ref()));
         }
@@ -444,6 +431,31 @@ impl<'a> Analyzer<'a> {
                 self.checks[i].on_module(&outline, &mut walk.cx);
             }
         }
+    }
+
+    /// Apply the file's suppression directives to its raw findings (keeping those that name
+    /// project rules for later), then place the findings that remain.
+    fn settle(
+        &self,
+        report: &mut FileReport,
+        raw: Vec<RawFinding>,
+        directives: &mut [Directive],
+        (path, role): (&str, FileRole),
+        src: &str,
+        lines: &LineIndex,
+    ) {
+        let kept = suppress::apply(
+            raw,
+            directives,
+            self.registry,
+            self.rules,
+            path,
+            role,
+            |b| lines.line_of(b),
+        );
+        report.project_suppressions =
+            suppress::project_suppressions(directives, self.registry, path);
+        report.findings = self.place(kept, path, src, lines);
     }
 
     /// Turn raw findings into positioned, fingerprinted, sorted findings.

@@ -19,6 +19,10 @@ const CASES: &[Case] = &[
               def c(host), do: :os.cmd(String.to_charlist("ping " <> host))
               def d(cmds), do: Enum.map(cmds, &System.shell/1)
               def e(cmd), do: cmd |> System.shell()
+              def f(os, user_cmd) do
+                {cmd, args} = if os == :win32, do: {"cmd", []}, else: {user_cmd, []}
+                System.cmd(cmd, args)
+              end
             end
         "##,
         expect: &[
@@ -27,6 +31,7 @@ const CASES: &[Case] = &[
             ("EXEC001", 5),
             ("EXEC001", 6),
             ("EXEC001", 7),
+            ("EXEC001", 10),
         ],
     },
     Case {
@@ -50,6 +55,15 @@ const CASES: &[Case] = &[
                 System.cmd(open, [url])
               end
               def i, do: :os.cmd(~c"git rev-parse HEAD 2> " ++ ~c"/dev/null")
+              def j(url) do
+                {cmd, args} =
+                  case :os.type() do
+                    {:win32, _} -> {"cmd", ["/c", "start", url]}
+                    {:unix, :darwin} -> {"open", [url]}
+                    {:unix, _} -> {"xdg-open", [url]}
+                  end
+                System.cmd(cmd, args)
+              end
               defmacrop revision(null), do: :os.cmd(~c"git rev-parse HEAD 2> " ++ null)
             end
         "##,

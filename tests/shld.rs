@@ -7,6 +7,7 @@ mod common;
 
 use common::dedent;
 use common::run::{doctrine, write, write_mix_project};
+use std::path::Path;
 
 type Found = Vec<(String, String, u64)>;
 
@@ -21,12 +22,18 @@ fn shld(files: &[(&str, &str)]) -> Found {
     for (path, src) in files {
         write(root, path, dedent(src));
     }
+    findings_of(root, "SHLD")
+}
+
+/// The (rule, path, line) findings of the rules `select` names in the project at `root`,
+/// sorted. The project must be free of diagnostics (its snippets parse cleanly).
+fn findings_of(root: &Path, select: &str) -> Found {
     let run = doctrine(
         root,
         &[
             "check",
             "--select",
-            "SHLD",
+            select,
             "--format",
             "json",
             "--exit-zero",
@@ -759,34 +766,7 @@ fn an_umbrella_with_two_web_apps_is_judged_app_by_app() {
     for (path, src) in files {
         write(root, path, src);
     }
-    let findings = |root: &std::path::Path| -> Found {
-        let run = doctrine(
-            root,
-            &[
-                "check",
-                "--select",
-                "SHLD",
-                "--format",
-                "json",
-                "--exit-zero",
-            ],
-        );
-        run.assert_no_crash();
-        let mut found: Found = run.json()["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["rule"].as_str().unwrap().to_string(),
-                    f["path"].as_str().unwrap().to_string(),
-                    f["line"].as_u64().unwrap(),
-                )
-            })
-            .collect();
-        found.sort();
-        found
-    };
+    let findings = |root: &Path| findings_of(root, "SHLD");
     assert_eq!(
         findings(root),
         expect(&[
@@ -853,28 +833,6 @@ fn a_suppression_comment_covers_a_project_finding_and_is_not_reported_unused() {
     write(root, ENDPOINT, dedent(HTTPS_ENDPOINT));
     write(root, "config/prod.exs", dedent(PROD_CONFIG));
     write(root, ROUTER, &router);
-    let run = doctrine(
-        root,
-        &[
-            "check",
-            "--select",
-            "SHLD,HYGIENE",
-            "--format",
-            "json",
-            "--exit-zero",
-        ],
-    );
-    let report = run.json();
-    let found: Vec<(String, u64)> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(found, [("SHLD005".to_string(), 16)], "{router}");
+    let found = findings_of(root, "SHLD,HYGIENE");
+    assert_eq!(found, expect(&[("SHLD005", ROUTER, 16)]), "{router}");
 }

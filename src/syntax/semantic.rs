@@ -254,17 +254,23 @@ impl Semantic {
     /// The byte range of the value last bound to the variable `name` before the current node
     /// in the same function (`query = "SELECT …"`, `%{"path" => path} = params`).
     pub fn binding(&self, name: &str, src: &str) -> Option<(usize, usize)> {
-        self.bindings
-            .iter()
-            .rev()
-            .find(|b| b.value.1 <= self.position && src.get(b.name.0..b.name.1) == Some(name))
-            .map(|b| b.value)
+        self.binding_site(name, src).map(|(_, value)| value)
     }
 
     /// Whether `node` is the head of a definition (`def send_file(conn, path)`): it names
     /// the function being defined, so it is not a call.
     pub fn is_definition_head(&self, node: Node) -> bool {
         (node.start_byte(), node.end_byte()) == self.definition_head
+    }
+
+    /// Where the variable `name` was last bound before the current node in the same
+    /// function: the variable's byte range inside the match pattern, and the value's.
+    pub fn binding_site(&self, name: &str, src: &str) -> Option<((usize, usize), (usize, usize))> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|b| b.value.1 <= self.position && src.get(b.name.0..b.name.1) == Some(name))
+            .map(|b| (b.name, b.value))
     }
 
     /// The byte range of the innermost `def`/`defp` around the current node.
