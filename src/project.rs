@@ -65,7 +65,9 @@ impl FileRole {
             FileRole::Migration => "migrations (`priv/*/migrations/*.exs`)",
             FileRole::Mix => "`mix.exs`",
             FileRole::DevTooling => "dev tooling (`lib/mix/**`: Mix tasks and generators)",
-            FileRole::Other => "other Elixir files (scripts, seeds, `rel/`)",
+            FileRole::Other => {
+                "other files (scripts, seeds, `rel/`; non-Elixir text files outside `test/`)"
+            }
         }
     }
 
