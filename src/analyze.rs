@@ -122,22 +122,26 @@ impl<'a> Analyzer<'a> {
             ));
             return report;
         }
-        let decoded = String::from_utf8_lossy(bytes);
-        if let Err(e) = std::str::from_utf8(bytes) {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            report.diagnostics.push(diagnostic(
-                DiagnosticKind::InvalidUtf8,
-                Some(line as u32),
-                format!(
-                    "not valid UTF-8 (first bad byte at offset {}); analysed with replacement characters",
-                    e.valid_up_to()
-                ),
-            ));
-        }
+        // Validating is much cheaper than the lossy conversion, which only invalid input needs.
+        let decoded = match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(e) => {
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                report.diagnostics.push(diagnostic(
+                    DiagnosticKind::InvalidUtf8,
+                    Some(line as u32),
+                    format!(
+                        "not valid UTF-8 (first bad byte at offset {}); analysed with replacement characters",
+                        e.valid_up_to()
+                    ),
+                ));
+                String::from_utf8_lossy(bytes)
+            }
+        };
         let src: &str = &decoded;
         let tree = match parse(src) {
             Ok(tree) => tree,
@@ -267,7 +271,10 @@ impl<'a> Analyzer<'a> {
         {
             return report;
         }
-        let decoded = String::from_utf8_lossy(bytes);
+        let decoded = match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         let src: &str = &decoded;
         let mut cx = FileContext::new(src, path, role, self.registry, self.rules);
         for &i in &self.text_checks {
@@ -518,35 +525,40 @@ impl<'a> Analyzer<'a> {
 }
 
 /// The function names the call checks subscribed to. Every call node of every file is
-/// looked up here, and almost none is wanted: a bitmap of (first byte, length) turns most
-/// of them away before the set is hashed.
+/// looked up here, and almost none is wanted: bitmaps of the lengths seen with each first
+/// byte and with each last byte turn most of them away before the set is hashed.
 #[derive(Default)]
 struct CallNames {
     lengths_by_first_byte: Vec<u64>,
+    lengths_by_last_byte: Vec<u64>,
     names: HashSet<&'static str>,
 }
 
 impl CallNames {
     fn insert(&mut self, name: &'static str) {
+        let (Some(&first), Some(&last)) = (name.as_bytes().first(), name.as_bytes().last()) else {
+            return;
+        };
         if self.lengths_by_first_byte.is_empty() {
             self.lengths_by_first_byte = vec![0; 256];
+            self.lengths_by_last_byte = vec![0; 256];
         }
-        if let Some(&first) = name.as_bytes().first() {
-            self.lengths_by_first_byte[first as usize] |= 1 << name.len().min(63);
-        }
+        let length = 1 << name.len().min(63);
+        self.lengths_by_first_byte[first as usize] |= length;
+        self.lengths_by_last_byte[last as usize] |= length;
         self.names.insert(name);
     }
 
     fn contains(&self, name: &str) -> bool {
-        let Some(&first) = name.as_bytes().first() else {
+        let (Some(&first), Some(&last)) = (name.as_bytes().first(), name.as_bytes().last()) else {
             return false;
         };
-        let lengths = self
-            .lengths_by_first_byte
-            .get(first as usize)
-            .copied()
-            .unwrap_or(0);
-        lengths & (1 << name.len().min(63)) != 0 && self.names.contains(name)
+        let length = 1 << name.len().min(63);
+        let seen =
+            |lengths: &[u64], byte: u8| lengths.get(byte as usize).is_some_and(|l| l & length != 0);
+        seen(&self.lengths_by_first_byte, first)
+            && seen(&self.lengths_by_last_byte, last)
+            && self.names.contains(name)
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod docs;
 mod exec;
+mod nmnd;
 mod seal;
 mod zero;
 
@@ -69,6 +70,10 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
         Box::new(exec::UnsafeDeserialization),
         Box::new(exec::RawHtml),
         Box::new(exec::PathTraversal),
+        Box::new(nmnd::TodoComment),
+        Box::new(nmnd::NotImplemented),
+        Box::new(nmnd::DebugLeftover),
+        Box::new(nmnd::SkippedTest),
     ]
 }
 
