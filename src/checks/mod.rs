@@ -3,6 +3,7 @@
 //! Each rule's documentation lives in `rules/<ID>.toml`; its code lives here, in its pillar's
 //! module.
 
+mod conf;
 mod docs;
 mod exec;
 mod nmnd;
@@ -74,6 +75,10 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
         Box::new(nmnd::NotImplemented),
         Box::new(nmnd::DebugLeftover),
         Box::new(nmnd::SkippedTest),
+        Box::new(conf::CompileTimeEnv),
+        Box::new(conf::AppEnvAtCompileTime),
+        Box::new(conf::MixEnvAtRuntime),
+        Box::new(conf::ProdDebugSetting),
     ]
 }
 

@@ -4,6 +4,7 @@ pub mod behaviours;
 pub mod calls;
 pub mod config;
 pub mod ecto;
+pub mod environment;
 pub mod kinds;
 pub mod lines;
 pub mod outline;

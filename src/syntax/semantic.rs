@@ -35,6 +35,8 @@ enum ContextKind {
     /// The statements of a module body: compile time, but the `do` blocks of macros called
     /// there (`test`, `get`, `setup`) become functions, so they run later.
     ModuleBody,
+    /// A module attribute's value (`@timeout Application.get_env(…)`): compile time.
+    Attribute,
 }
 
 #[derive(Debug, Default)]
@@ -95,6 +97,8 @@ pub struct Semantic {
     functions: Vec<(usize, usize)>,
     /// Ordered by position; a function's bindings end with it.
     bindings: Vec<Binding>,
+    /// Branches that never run in production, nested by end like `contexts`.
+    skipped_in_prod: Vec<(usize, usize)>,
     /// The head (`name(args)`) of the last definition entered: a pattern, not a call.
     definition_head: (usize, usize),
     /// The smallest end of the ranges on top of the stacks: before it nothing closes.
@@ -117,6 +121,7 @@ impl Default for Semantic {
             bounded: Vec::new(),
             functions: Vec::new(),
             bindings: Vec::new(),
+            skipped_in_prod: Vec::new(),
             definition_head: (0, 0),
             next_expiry: usize::MAX,
             entered_module: false,
@@ -189,7 +194,7 @@ impl Semantic {
             Kind::UnaryOperator
                 if super::module_attribute(node, src).is_some_and(|(_, v)| v.is_some()) =>
             {
-                self.push_context(node, ContextKind::CompileTime)
+                self.push_context(node, ContextKind::Attribute)
             }
             _ => {}
         }
@@ -215,6 +220,13 @@ impl Semantic {
         while self.bindings.last().is_some_and(|b| b.end <= start) {
             self.bindings.pop();
         }
+        while self
+            .skipped_in_prod
+            .last()
+            .is_some_and(|&(_, end)| end <= start)
+        {
+            self.skipped_in_prod.pop();
+        }
         self.next_expiry = [
             self.scopes.last().map(|s| s.end_byte),
             self.modules.last().map(|(end, _)| *end),
@@ -222,6 +234,7 @@ impl Semantic {
             self.bounded.last().map(|b| b.end),
             self.functions.last().map(|&(_, end)| end),
             self.bindings.last().map(|b| b.end),
+            self.skipped_in_prod.last().map(|&(_, end)| end),
         ]
         .into_iter()
         .flatten()
@@ -291,6 +304,26 @@ impl Semantic {
         }
         self.bindings
             .extend(names.into_iter().map(|name| Binding { name, value, end }));
+    }
+
+    /// Whether the current node lies in a branch that never runs in production (`if
+    /// config_env() == :dev do … end`, `unless Mix.env() == :prod`).
+    pub fn skipped_in_prod(&self) -> bool {
+        self.skipped_in_prod
+            .iter()
+            .any(|&(start, end)| start <= self.position && self.position < end)
+    }
+
+    fn record_skipped_in_prod(&mut self, call: Node, src: &str) {
+        // Conditions about the environment name it; most `if`s are about something else.
+        let head = &src.as_bytes()[call.start_byte()..call.end_byte().min(call.start_byte() + 160)];
+        if memchr::memmem::find(head, b"env").is_none() {
+            return;
+        }
+        if let Some((start, end)) = super::environment::branch_skipped_in_prod(call, src) {
+            self.skipped_in_prod.push((start, end));
+            self.expires_at(end);
+        }
     }
 
     /// Whether the node just entered defines a module (`defmodule`, `defprotocol`).
@@ -377,7 +410,9 @@ impl Semantic {
                     let names = membership_tested(*condition, src).into_iter().collect();
                     self.bound_range(start, end, names);
                 }
+                self.record_skipped_in_prod(call, src);
             }
+            "unless" => self.record_skipped_in_prod(call, src),
             "for" => {
                 if let Some(body) = do_body(call, src) {
                     let names = call_args(call)
@@ -466,9 +501,20 @@ impl Semantic {
 
     pub fn exec_context(&self) -> ExecContext {
         match self.current_context() {
-            Some(ContextKind::CompileTime | ContextKind::ModuleBody) => ExecContext::CompileTime,
+            Some(ContextKind::CompileTime | ContextKind::ModuleBody | ContextKind::Attribute) => {
+                ExecContext::CompileTime
+            }
             Some(ContextKind::Runtime) | None => ExecContext::Runtime,
         }
+    }
+
+    /// Whether the current node is evaluated while its module compiles because it stands in
+    /// the module body or in a module attribute's value (not in a macro body or `unquote`).
+    pub fn in_module_body_or_attribute(&self) -> bool {
+        matches!(
+            self.current_context(),
+            Some(ContextKind::ModuleBody | ContextKind::Attribute)
+        )
     }
 
     fn innermost(&mut self) -> &mut Scope {

@@ -3,11 +3,8 @@
 //! in prod; of any other, both branches.
 
 use super::MAX_DEPTH;
-use crate::syntax::kinds::Fields;
-use crate::syntax::{
-    call_args, do_block, keyword_value, local_call_name, named_children, operator,
-    remote_call_name, text,
-};
+use crate::syntax::environment::holds_in_prod;
+use crate::syntax::{call_args, do_block, keyword_value, local_call_name, named_children};
 use tree_sitter::Node;
 
 /// The statements of a body with the branches of `if`/`unless` that may run in production
@@ -52,99 +49,13 @@ pub(super) fn prod_branches<'t>(call: Node<'t>, src: &str) -> Option<Vec<Node<'t
         then_branch.extend(keyword_value(keywords, "do", src));
         else_branch.extend(keyword_value(keywords, "else", src));
     }
-    Some(
-        match true_in_prod(condition, src, 0).map(|t| t != negated) {
-            Some(true) => then_branch,
-            Some(false) => else_branch,
-            None => then_branch.into_iter().chain(else_branch).collect(),
-        },
-    )
+    Some(match holds_in_prod(condition, src).map(|t| t != negated) {
+        Some(true) => then_branch,
+        Some(false) => else_branch,
+        None => then_branch.into_iter().chain(else_branch).collect(),
+    })
 }
 
-/// Whether a condition holds in production, when it is about the environment:
-/// `Mix.env()`/`config_env()` compared with `==`, `!=`, `in`, `not in`, combined with
-/// `and`/`or`/`not`; Phoenix's `Application.compile_env(:app, :dev_routes)` is off there.
-fn true_in_prod(condition: Node, src: &str, depth: usize) -> Option<bool> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    let nested = |n: Option<Node>| n.and_then(|n| true_in_prod(n, src, depth + 1));
-    match condition.kind() {
-        "binary_operator" => {
-            let left = condition.field("left")?;
-            let right = condition.field("right")?;
-            match operator(condition)? {
-                "==" | "===" => env_is(left, right, src),
-                "!=" | "!==" => env_is(left, right, src).map(|t| !t),
-                "in" => env_in(left, right, src),
-                "not in" => env_in(left, right, src).map(|t| !t),
-                "and" | "&&" => match (nested(Some(left)), nested(Some(right))) {
-                    (Some(false), _) | (_, Some(false)) => Some(false),
-                    (Some(true), Some(true)) => Some(true),
-                    _ => None,
-                },
-                "or" | "||" => match (nested(Some(left)), nested(Some(right))) {
-                    (Some(true), _) | (_, Some(true)) => Some(true),
-                    (Some(false), Some(false)) => Some(false),
-                    _ => None,
-                },
-                _ => None,
-            }
-        }
-        "unary_operator" if matches!(operator(condition), Some("not" | "!")) => {
-            nested(condition.field("operand")).map(|t| !t)
-        }
-        "block" => match named_children(condition).collect::<Vec<_>>().as_slice() {
-            [inner] => nested(Some(*inner)),
-            _ => None,
-        },
-        "call" => {
-            let (module, function) = remote_call_name(condition, src)?;
-            let dev_routes = module == "Application"
-                && function.starts_with("compile_env")
-                && call_args(condition)
-                    .get(1)
-                    .is_some_and(|key| text(*key, src) == ":dev_routes");
-            dev_routes.then_some(false)
-        }
-        _ => None,
-    }
-}
-
-fn is_env(node: Node, src: &str) -> bool {
-    let written: String = text(node, src)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    matches!(
-        written.as_str(),
-        "Mix.env()" | "Mix.env" | "config_env()" | "config_env"
-    )
-}
-
-/// `env == :atom` (either side) → whether that holds in prod.
-fn env_is(left: Node, right: Node, src: &str) -> Option<bool> {
-    let other = if is_env(left, src) {
-        right
-    } else if is_env(right, src) {
-        left
-    } else {
-        return None;
-    };
-    (other.kind() == "atom").then(|| text(other, src) == ":prod")
-}
-
-/// `env in [:dev, :test]` → whether the list holds `:prod`.
-fn env_in(left: Node, right: Node, src: &str) -> Option<bool> {
-    if !is_env(left, src) || right.kind() != "list" {
-        return None;
-    }
-    let atoms: Vec<Node> = named_children(right).collect();
-    atoms
-        .iter()
-        .all(|a| a.kind() == "atom")
-        .then(|| atoms.iter().any(|a| text(*a, src) == ":prod"))
-}
 #[cfg(test)]
 mod tests {
     use crate::syntax::web::test_support::lib;
