@@ -6,6 +6,7 @@
 mod conf;
 mod docs;
 mod exec;
+mod migr;
 mod nmnd;
 mod seal;
 mod zero;
@@ -79,6 +80,7 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
         Box::new(conf::AppEnvAtCompileTime),
         Box::new(conf::MixEnvAtRuntime),
         Box::new(conf::ProdDebugSetting),
+        Box::new(migr::Migrations),
     ]
 }
 
