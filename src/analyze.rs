@@ -21,6 +21,7 @@ use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
 use crate::syntax::outline::{ModuleDoc, ModuleOutline};
 use crate::syntax::parse::{ParseFailure, language, parse};
+use crate::syntax::telemetry::{self, Server, TelemetryFacts};
 use crate::syntax::web;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -188,6 +189,7 @@ impl<'a> Analyzer<'a> {
             first_code_byte: first_code_byte(tree.root_node()),
             check_errors: tree.root_node().has_error(),
             behaviours: Vec::new(),
+            servers: Vec::new(),
         };
         self.walk(&tree, &mut walk, &lines);
 
@@ -197,6 +199,7 @@ impl<'a> Analyzer<'a> {
             mut metrics,
             first_syntax_error,
             behaviours,
+            servers,
             ..
         } = walk;
         let dropped = cx.dropped;
@@ -258,6 +261,19 @@ impl<'a> Analyzer<'a> {
             report.prod_config_keys = config::set_keys(tree.root_node(), src);
         }
         report.web = web::extract(tree.root_node(), src, path, role, &lines);
+        if role == FileRole::Lib {
+            report.telemetry = TelemetryFacts {
+                servers: servers
+                    .into_iter()
+                    .map(|(module, start, end)| Server {
+                        module,
+                        path: path.to_string(),
+                        span: lines.span(src, start, end),
+                    })
+                    .collect(),
+                emitters: telemetry::emitting_modules(tree.root_node(), src),
+            };
+        }
         report
     }
 
@@ -432,6 +448,11 @@ impl<'a> Analyzer<'a> {
         }
         if walk.cx.role == FileRole::Lib {
             add_documentation_metrics(&mut walk.metrics, &outline);
+            if is_message_handling_genserver(&outline) {
+                let name = outline.name_node;
+                walk.servers
+                    .push((outline.name.clone(), name.start_byte(), name.end_byte()));
+            }
         }
         for &i in &self.module_checks {
             if walk.active[i] {
@@ -562,6 +583,15 @@ impl CallNames {
     }
 }
 
+/// A GenServer that handles messages (OTEL001 asks whether it emits telemetry).
+fn is_message_handling_genserver(outline: &ModuleOutline) -> bool {
+    outline.behaviours.iter().any(|b| b == "GenServer")
+        && outline
+            .functions
+            .iter()
+            .any(|f| matches!(f.name, "handle_call" | "handle_cast" | "handle_info"))
+}
+
 /// Mutable state of one file's walk.
 struct Walk<'a> {
     cx: FileContext<'a>,
@@ -572,6 +602,8 @@ struct Walk<'a> {
     first_code_byte: usize,
     check_errors: bool,
     behaviours: Vec<BehaviourFact>,
+    /// Message-handling GenServers of lib code: name and the byte range of the name.
+    servers: Vec<(String, usize, usize)>,
 }
 
 /// `src` with every secret at `secrets` masked (`secrets::redact`).

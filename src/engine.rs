@@ -71,6 +71,16 @@ pub fn scan(
             report.texts.insert(first.path.clone(), text.clone());
         }
         report.facts.web.extend(file.web);
+        report
+            .facts
+            .telemetry
+            .servers
+            .extend(file.telemetry.servers);
+        report
+            .facts
+            .telemetry
+            .emitters
+            .extend(file.telemetry.emitters);
         report.facts.suppressions.extend(file.project_suppressions);
         report
             .findings

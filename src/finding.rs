@@ -212,6 +212,9 @@ pub struct FileReport {
     /// Routers, endpoints, controllers and `force_ssl` settings the file holds: project facts.
     #[serde(default, skip_serializing_if = "WebFacts::is_empty")]
     pub web: WebFacts,
+    /// GenServers and modules that emit telemetry: project facts for OTEL001.
+    #[serde(default)]
+    pub telemetry: crate::syntax::telemetry::TelemetryFacts,
     /// The text that was analysed, kept when there are findings so that snippets show
     /// exactly what was judged (the file may change on disk during the run).
     #[serde(skip)]
@@ -237,6 +240,7 @@ pub struct Report {
 #[derive(Debug, Clone, Default)]
 pub struct ProjectFacts {
     pub web: WebFacts,
+    pub telemetry: crate::syntax::telemetry::TelemetryFacts,
     /// The files' suppression directives for project-level rules.
     pub suppressions: Vec<crate::suppress::ProjectSuppression>,
 }

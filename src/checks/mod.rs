@@ -8,6 +8,7 @@ mod docs;
 mod exec;
 mod migr;
 mod nmnd;
+mod perf;
 mod seal;
 mod zero;
 
@@ -81,6 +82,8 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
         Box::new(conf::MixEnvAtRuntime),
         Box::new(conf::ProdDebugSetting),
         Box::new(migr::Migrations),
+        Box::new(perf::NPlusOne),
+        Box::new(perf::UnboundedRepoAll),
     ]
 }
 

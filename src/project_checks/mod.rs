@@ -3,6 +3,7 @@
 //! facts the per-file scan collected, after the scan, and only when the whole project is
 //! being checked.
 
+mod otel;
 mod rdme;
 mod shld;
 
@@ -20,7 +21,11 @@ pub trait ProjectCheck: Sync + Send {
 }
 
 pub fn builtin() -> Vec<Box<dyn ProjectCheck>> {
-    vec![Box::new(rdme::Readmes), Box::new(shld::WebShields)]
+    vec![
+        Box::new(rdme::Readmes),
+        Box::new(shld::WebShields),
+        Box::new(otel::Telemetry),
+    ]
 }
 
 /// What a project check sees, and where it reports.

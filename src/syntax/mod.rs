@@ -10,6 +10,7 @@ pub mod lines;
 pub mod outline;
 pub mod parse;
 pub mod semantic;
+pub mod telemetry;
 pub mod web;
 
 use crate::syntax::kinds::Fields;

@@ -99,6 +99,8 @@ pub struct Semantic {
     bindings: Vec<Binding>,
     /// Branches that never run in production, nested by end like `contexts`.
     skipped_in_prod: Vec<(usize, usize)>,
+    /// Code that runs once per element (see `in_per_item_code`), nested by end.
+    per_item: Vec<(usize, usize)>,
     /// The head (`name(args)`) of the last definition entered: a pattern, not a call.
     definition_head: (usize, usize),
     /// The smallest end of the ranges on top of the stacks: before it nothing closes.
@@ -122,12 +124,20 @@ impl Default for Semantic {
             functions: Vec::new(),
             bindings: Vec::new(),
             skipped_in_prod: Vec::new(),
+            per_item: Vec::new(),
             definition_head: (0, 0),
             next_expiry: usize::MAX,
             entered_module: false,
             position: 0,
         }
     }
+}
+
+/// `fn … end` or a capture (`&Repo.get(User, &1)`, `&load/1`).
+fn is_function_value(node: Node, src: &str) -> bool {
+    kind(node) == Kind::AnonymousFunction
+        || (kind(node) == Kind::UnaryOperator
+            && src.as_bytes().get(node.start_byte()) == Some(&b'&'))
 }
 
 /// `Enum`/`Stream` functions that call a function on each element of their first argument.
@@ -148,6 +158,26 @@ const ITERATING_FUNCTIONS: &[&str] = &[
     "map_reduce",
     "flat_map_reduce",
     "each_with_index",
+    "reduce_while",
+    "find_value",
+    "count",
+    "sum_by",
+    "min_by",
+    "max_by",
+    "uniq_by",
+    "dedup_by",
+    "map_every",
+    "zip_with",
+    "take_while",
+    "drop_while",
+    "split_with",
+    "chunk_by",
+    "frequencies_by",
+    "scan",
+    "transform",
+    "with_index",
+    "map_intersperse",
+    "filter_map",
 ];
 
 const RUNTIME_DEFINITIONS: &[&str] = &["def", "defp", "defguard", "defguardp", "defn", "defnp"];
@@ -227,6 +257,9 @@ impl Semantic {
         {
             self.skipped_in_prod.pop();
         }
+        while self.per_item.last().is_some_and(|&(_, end)| end <= start) {
+            self.per_item.pop();
+        }
         self.next_expiry = [
             self.scopes.last().map(|s| s.end_byte),
             self.modules.last().map(|(end, _)| *end),
@@ -235,6 +268,7 @@ impl Semantic {
             self.functions.last().map(|&(_, end)| end),
             self.bindings.last().map(|b| b.end),
             self.skipped_in_prod.last().map(|&(_, end)| end),
+            self.per_item.last().map(|&(_, end)| end),
         ]
         .into_iter()
         .flatten()
@@ -306,6 +340,15 @@ impl Semantic {
             .extend(names.into_iter().map(|name| Binding { name, value, end }));
     }
 
+    /// Whether the current node runs once per element of a collection: inside a function
+    /// passed to an `Enum`/`Stream` function (`fn`, `&Repo.get(User, &1)`), to
+    /// `Task.async_stream`, or in the body of a `for` comprehension.
+    pub fn in_per_item_code(&self) -> bool {
+        self.per_item
+            .iter()
+            .any(|&(start, end)| start <= self.position && self.position < end)
+    }
+
     /// Whether the current node lies in a branch that never runs in production (`if
     /// config_env() == :dev do … end`, `unless Mix.env() == :prod`).
     pub fn skipped_in_prod(&self) -> bool {
@@ -351,17 +394,32 @@ impl Semantic {
 
     /// `Enum.map([:a, :b], fn kind -> … end)`: each clause's first parameter is bounded.
     fn enter_remote_call(&mut self, call: Node, head: CallHead, src: &str) {
-        if !ITERATING_FUNCTIONS.contains(&head.name) {
+        let async_stream = head.name.starts_with("async_stream");
+        if !ITERATING_FUNCTIONS.contains(&head.name) && !async_stream {
             return;
         }
         let module = head
             .target
             .field("left")
             .and_then(|m| self.resolve_module(m, src));
-        if !matches!(module.as_deref(), Some("Enum" | "Stream")) {
+        let iterates = match module.as_deref() {
+            Some("Enum" | "Stream") => !async_stream,
+            Some("Task" | "Task.Supervisor") => async_stream,
+            _ => false,
+        };
+        if !iterates {
             return;
         }
         let args = call_args(call);
+        // Every function passed runs once per element (the collection itself is not one).
+        for function in args.iter().filter(|a| is_function_value(**a, src)) {
+            self.per_item
+                .push((function.start_byte(), function.end_byte()));
+            self.expires_at(function.end_byte());
+        }
+        if async_stream {
+            return;
+        }
         if !args
             .first()
             .is_some_and(|a| a.kind() == "list" && super::is_literal(*a))
@@ -415,6 +473,8 @@ impl Semantic {
             "unless" => self.record_skipped_in_prod(call, src),
             "for" => {
                 if let Some(body) = do_body(call, src) {
+                    self.per_item.push((body.start_byte(), body.end_byte()));
+                    self.expires_at(body.end_byte());
                     let names = call_args(call)
                         .iter()
                         .filter(|a| super::operator(**a) == Some("<-"))

@@ -149,6 +149,9 @@ pub struct Endpoint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Controller {
     pub module: String,
+    pub path: String,
+    /// The `use …, :controller` line.
+    pub span: Span,
     pub plugs: Vec<ControllerPlug>,
 }
 

@@ -78,12 +78,12 @@ impl Extraction<'_, '_> {
                     .filter_map(|s| self.plug(*s, &module))
                     .map(|(plug, actions)| ControllerPlug { plug, actions })
                     .collect();
-                if !plugs.is_empty() {
-                    facts.controllers.push(Controller {
-                        module: module.name.clone(),
-                        plugs,
-                    });
-                }
+                facts.controllers.push(Controller {
+                    module: module.name.clone(),
+                    path: self.path.to_string(),
+                    span: self.head_span(used),
+                    plugs,
+                });
             }
         }
     }
