@@ -15,15 +15,17 @@ use crate::registry::Registry;
 use crate::selection::RuleSet;
 use crate::suppress::{self, Directive};
 use crate::syntax::behaviours::BehaviourFact;
-use crate::syntax::calls::{Call, call_head, function_name};
+use crate::syntax::calls::{Call, CallHead, call_head, function_name};
 use crate::syntax::config;
+use crate::syntax::kinds::Fields;
 use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
 use crate::syntax::outline::{ModuleDoc, ModuleOutline};
 use crate::syntax::parse::{ParseFailure, language, parse};
 use crate::syntax::telemetry::{self, Server, TelemetryFacts};
+use crate::syntax::text;
 use crate::syntax::web;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tree_sitter::{Node, Tree};
 
@@ -78,7 +80,14 @@ impl<'a> Analyzer<'a> {
                 CallInterest::Named(names) => {
                     if let Some(set) = call_names.as_mut() {
                         for name in names.iter() {
-                            set.insert(name);
+                            set.insert(name, None);
+                        }
+                    }
+                }
+                CallInterest::NamedOn(names, modules) => {
+                    if let Some(set) = call_names.as_mut() {
+                        for name in names.iter() {
+                            set.insert(name, Some(modules));
                         }
                     }
                 }
@@ -190,6 +199,7 @@ impl<'a> Analyzer<'a> {
             check_errors: tree.root_node().has_error(),
             behaviours: Vec::new(),
             servers: Vec::new(),
+            emitters: Vec::new(),
         };
         self.walk(&tree, &mut walk, &lines);
 
@@ -200,8 +210,11 @@ impl<'a> Analyzer<'a> {
             first_syntax_error,
             behaviours,
             servers,
+            mut emitters,
             ..
         } = walk;
+        emitters.sort();
+        emitters.dedup();
         let dropped = cx.dropped;
         // Every secret found is masked in the text kept for snippets, reported or not: a
         // snippet shows the lines around its finding.
@@ -271,7 +284,7 @@ impl<'a> Analyzer<'a> {
                         span: lines.span(src, start, end),
                     })
                     .collect(),
-                emitters: telemetry::emitting_modules(tree.root_node(), src),
+                emitters,
             };
         }
         report
@@ -370,6 +383,13 @@ impl<'a> Analyzer<'a> {
             None
         };
         walk.cx.semantic.enter_with_head(node, head, src);
+        if let Some(head) = &head
+            && telemetry::emits(head, src)
+            && let Some(module) = walk.cx.semantic.current_module()
+            && walk.emitters.last().is_none_or(|last| last != module)
+        {
+            walk.emitters.push(module.to_string());
+        }
         if walk.check_errors && (node.is_error() || node.is_missing()) {
             walk.metrics.syntax_errors += 1;
             walk.first_syntax_error
@@ -391,13 +411,12 @@ impl<'a> Analyzer<'a> {
             Kind::Call | Kind::UnaryOperator
                 if !self.call_checks.is_empty()
                     && !walk.cx.semantic.is_definition_head(node)
-                    && self.call_names.as_ref().is_none_or(|names| {
-                        let name = match head {
-                            Some(head) => Some(head.name),
-                            None if class == Kind::UnaryOperator => function_name(node, src),
-                            None => None,
-                        };
-                        name.is_some_and(|n| names.contains(n))
+                    && self.call_names.as_ref().is_none_or(|names| match head {
+                        Some(head) => names.wants(&head, src),
+                        None if class == Kind::UnaryOperator => {
+                            function_name(node, src).is_some_and(|n| names.contains(n))
+                        }
+                        None => false,
                     }) =>
             {
                 if let Some(call) = Call::from_node(node, ancestors, src, &walk.cx.semantic) {
@@ -547,16 +566,19 @@ impl<'a> Analyzer<'a> {
 
 /// The function names the call checks subscribed to. Every call node of every file is
 /// looked up here, and almost none is wanted: bitmaps of the lengths seen with each first
-/// byte and with each last byte turn most of them away before the set is hashed.
+/// byte and with each last byte turn most of them away before the map is hashed.
 #[derive(Default)]
 struct CallNames {
     lengths_by_first_byte: Vec<u64>,
     lengths_by_last_byte: Vec<u64>,
-    names: HashSet<&'static str>,
+    /// For each name, the module suffixes its remote calls must have (`None`: any call).
+    names: HashMap<&'static str, Option<Vec<&'static str>>>,
 }
 
 impl CallNames {
-    fn insert(&mut self, name: &'static str) {
+    /// Subscribe to `name`, on any module (`None`) or on modules ending with `modules`. A
+    /// name wanted on any module by one check is wanted on any module.
+    fn insert(&mut self, name: &'static str, modules: Option<&'static [&'static str]>) {
         let (Some(&first), Some(&last)) = (name.as_bytes().first(), name.as_bytes().last()) else {
             return;
         };
@@ -567,19 +589,46 @@ impl CallNames {
         let length = 1 << name.len().min(63);
         self.lengths_by_first_byte[first as usize] |= length;
         self.lengths_by_last_byte[last as usize] |= length;
-        self.names.insert(name);
+        let entry = self
+            .names
+            .entry(name)
+            .or_insert_with(|| modules.map(|_| Vec::new()));
+        match (entry, modules) {
+            (Some(suffixes), Some(modules)) => suffixes.extend(modules),
+            (entry, _) => *entry = None,
+        }
     }
 
-    fn contains(&self, name: &str) -> bool {
+    fn filter(&self, name: &str) -> Option<&Option<Vec<&'static str>>> {
         let (Some(&first), Some(&last)) = (name.as_bytes().first(), name.as_bytes().last()) else {
-            return false;
+            return None;
         };
         let length = 1 << name.len().min(63);
         let seen =
             |lengths: &[u64], byte: u8| lengths.get(byte as usize).is_some_and(|l| l & length != 0);
-        seen(&self.lengths_by_first_byte, first)
-            && seen(&self.lengths_by_last_byte, last)
-            && self.names.contains(name)
+        if !seen(&self.lengths_by_first_byte, first) || !seen(&self.lengths_by_last_byte, last) {
+            return None;
+        }
+        self.names.get(name)
+    }
+
+    /// Whether some check wants a call named `name` (captures: the module is checked later).
+    fn contains(&self, name: &str) -> bool {
+        self.filter(name).is_some()
+    }
+
+    /// Whether some check wants the call whose head this is.
+    fn wants(&self, head: &CallHead, src: &str) -> bool {
+        match self.filter(head.name) {
+            None => false,
+            Some(None) => true,
+            Some(Some(suffixes)) => {
+                head.remote
+                    && head.target.field("left").is_some_and(|module| {
+                        suffixes.iter().any(|s| text(module, src).ends_with(s))
+                    })
+            }
+        }
     }
 }
 
@@ -604,6 +653,8 @@ struct Walk<'a> {
     behaviours: Vec<BehaviourFact>,
     /// Message-handling GenServers of lib code: name and the byte range of the name.
     servers: Vec<(String, usize, usize)>,
+    /// Modules with a call that emits telemetry (`telemetry::emits`).
+    emitters: Vec<String>,
 }
 
 /// `src` with every secret at `secrets` masked (`secrets::redact`).
@@ -649,7 +700,7 @@ mod tests {
         let mut names = CallNames::default();
         let long = "a_function_name_far_longer_than_sixty_three_bytes_to_share_the_last_bit";
         for name in ["to_atom", "raw", "query!", long] {
-            names.insert(name);
+            names.insert(name, None);
         }
         for name in ["to_atom", "raw", "query!", long] {
             assert!(names.contains(name), "{name}");
@@ -664,5 +715,26 @@ mod tests {
             assert!(!names.contains(name), "{name}");
         }
         assert!(!CallNames::default().contains("raw"));
+    }
+
+    #[test]
+    fn call_names_on_modules_admit_only_calls_on_those_modules() {
+        let mut names = CallNames::default();
+        names.insert("get", Some(&["Repo"]));
+        names.insert("all", Some(&["Repo"]));
+        names.insert("all", None);
+        let src =
+            "Repo.get(User, 1)\nShop.Repo.get(User, 1)\nMap.get(m, :k)\nget(m)\nEnum.all(x)\n";
+        let tree = crate::syntax::parse::parse(src).unwrap();
+        let root = tree.root_node();
+        let wanted: Vec<bool> = (0..root.named_child_count() as u32)
+            .filter_map(|i| root.named_child(i))
+            .map(|call| names.wants(&super::call_head(call, src).unwrap(), src))
+            .collect();
+        assert_eq!(
+            wanted,
+            [true, true, false, false, true],
+            "a check wanting `all` anywhere wins"
+        );
     }
 }

@@ -61,6 +61,12 @@ static FORMAT_REGEX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&alternatives.join("|")).expect("credential formats are valid patterns")
 });
 
+/// Whether `text` holds anything in a credential format at all (placeholders included): one
+/// pass over a whole file lets the many string literals of a file without one skip the test.
+pub fn may_contain_credentials(text: &str) -> bool {
+    text.len() >= SHORTEST_FORMAT && FORMAT_REGEX.is_match(text)
+}
+
 /// Every credential format in `text` that is not a placeholder (`AKIAIOSFODNN7EXAMPLE`,
 /// `sk_live_xxxxxxxxxxxxxxxxxxxxxxxx`).
 pub fn find_credentials(text: &str) -> Vec<Credential> {

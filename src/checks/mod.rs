@@ -55,6 +55,10 @@ pub trait Check: Sync + Send {
 pub enum CallInterest {
     None,
     Named(&'static [&'static str]),
+    /// Remote calls with these names whose module, as written, ends with one of these
+    /// (`["Repo"]` admits `Repo.get` and `MyApp.Repo.get`, not `Map.get`). Names as common as
+    /// `get` would otherwise build a call view for every `Map.get` of every file.
+    NamedOn(&'static [&'static str], &'static [&'static str]),
     All,
 }
 
@@ -130,6 +134,8 @@ pub struct FileContext<'a> {
     pub(crate) dropped: usize,
     /// The byte ranges of every secret found (see `report_secret`).
     pub(crate) secrets: Vec<(usize, usize)>,
+    /// Whether the file holds a credential format anywhere, once asked.
+    credentials_possible: Option<bool>,
     /// The parsed file (`None` for the text scan), to find the nodes of byte ranges the
     /// walk recorded (`Semantic::binding`).
     pub(crate) root: Option<Node<'a>>,
@@ -158,6 +164,7 @@ impl<'a> FileContext<'a> {
             findings: Vec::new(),
             dropped: 0,
             secrets: Vec::new(),
+            credentials_possible: None,
             root: None,
         }
     }
@@ -241,6 +248,15 @@ impl<'a> FileContext<'a> {
             unless_set_for_prod: None,
         });
         self.findings.last_mut()
+    }
+
+    /// Whether a credential format occurs anywhere in the file (`secrets::may_contain_credentials`),
+    /// computed on first use: most files have none, and then no literal needs the test.
+    pub fn may_hold_credentials(&mut self) -> bool {
+        let src = self.src;
+        *self
+            .credentials_possible
+            .get_or_insert_with(|| crate::secrets::may_contain_credentials(src))
     }
 
     /// The node that spans exactly `range`, as recorded by the walk (a binding's value).

@@ -1,11 +1,11 @@
 //! Telemetry facts for OTEL001: which modules emit telemetry, and which GenServers should.
-//! Read from the tree the scan parsed, only in files that mention telemetry at all.
+//! Both come from the scan's walk: the calls it already reads, the modules it outlines.
 
-use super::kinds::{Fields, Kind, kind};
-use super::{alias_text, call_args, local_call_name, text};
+use super::calls::CallHead;
+use super::kinds::Fields;
+use super::text;
 use crate::finding::Span;
 use serde::{Deserialize, Serialize};
-use tree_sitter::Node;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TelemetryFacts {
@@ -23,82 +23,45 @@ pub struct Server {
     pub span: Span,
 }
 
-/// Calls that emit telemetry, as written.
-const EMITTING: &[&str] = &[
-    ":telemetry.execute",
-    ":telemetry.span",
-    "Tracer.with_span",
-    "Tracer.start_span",
-    "OpenTelemetry.Tracer.with_span",
-    "OpenTelemetry.Tracer.start_span",
-    ":otel_tracer.with_span",
-    ":otel_tracer.start_span",
+/// Calls that emit telemetry: (function, module as written).
+const EMITTING: &[(&str, &str)] = &[
+    ("execute", ":telemetry"),
+    ("span", ":telemetry"),
+    ("with_span", "Tracer"),
+    ("start_span", "Tracer"),
+    ("with_span", ":otel_tracer"),
+    ("start_span", ":otel_tracer"),
 ];
 
-/// How deep the search for emitting calls descends.
-const MAX_DEPTH: usize = 256;
-
-/// The modules of a file that emit telemetry (`:telemetry.execute`, `Tracer.with_span`, …),
-/// by full name. Only files that mention `telemetry` or `Tracer` are searched.
-pub fn emitting_modules(root: Node, src: &str) -> Vec<String> {
-    let mentions = |word: &[u8]| memchr::memmem::find(src.as_bytes(), word).is_some();
-    if !mentions(b"telemetry") && !mentions(b"Tracer") {
-        return Vec::new();
-    }
-    let mut emitters = Vec::new();
-    let mut pending: Vec<(Node, Option<String>, usize)> = vec![(root, None, 0)];
-    while let Some((node, module, depth)) = pending.pop() {
-        if depth > MAX_DEPTH {
-            continue;
-        }
-        let mut module = module;
-        if kind(node) == Kind::Call {
-            if local_call_name(node, src) == Some("defmodule") {
-                if let Some(name) = call_args(node).first().filter(|n| n.kind() == "alias") {
-                    let written = alias_text(*name, src);
-                    module = Some(match &module {
-                        Some(parent) => format!("{parent}.{written}"),
-                        None => written,
-                    });
-                }
-            } else if let (Some(current), Some(target)) = (&module, node.field("target"))
-                && EMITTING.contains(&text(target, src))
-                && !emitters.contains(current)
-            {
-                emitters.push(current.clone());
-            }
-        }
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            pending.push((child, module.clone(), depth + 1));
-        }
-    }
-    emitters.sort();
-    emitters
+/// Whether the call whose head this is emits telemetry: `:telemetry.execute/span`,
+/// OpenTelemetry's `Tracer.with_span/start_span` (`OpenTelemetry.Tracer` or an alias ending
+/// in `Tracer`), `:otel_tracer.*`. The walk asks this of every remote call, so the name is
+/// compared first.
+pub fn emits(head: &CallHead, src: &str) -> bool {
+    head.remote
+        && EMITTING.iter().any(|(function, _)| *function == head.name)
+        && head.target.field("left").is_some_and(|module| {
+            let module = text(module, src);
+            EMITTING
+                .iter()
+                .any(|(function, m)| *function == head.name && module.ends_with(m))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::calls::call_head;
 
     #[test]
-    fn modules_that_emit_by_full_name() {
-        let src = r#"
-defmodule Shop.Metrics do
-  def checkout(ms), do: :telemetry.execute([:shop, :checkout], %{duration: ms})
-  defmodule Traced do
-    require OpenTelemetry.Tracer, as: Tracer
-    def run(f), do: Tracer.with_span("run", do: f.())
-  end
-end
-defmodule Shop.Quiet do
-  def telemetry_name, do: "shop"
-end
-"#;
+    fn telemetry_calls_by_function_and_module() {
+        let src = ":telemetry.execute([:a], %{})\n:telemetry.span([:a], %{}, f)\nOpenTelemetry.Tracer.with_span(\"x\", do: 1)\nTracer.start_span(\"x\")\nMyApp.execute(x)\nTracer.current_span_ctx()\nexecute(sql)\n";
         let tree = crate::syntax::parse::parse(src).unwrap();
-        assert_eq!(
-            emitting_modules(tree.root_node(), src),
-            ["Shop.Metrics", "Shop.Metrics.Traced"]
-        );
+        let root = tree.root_node();
+        let emitting: Vec<bool> = (0..root.named_child_count() as u32)
+            .filter_map(|i| root.named_child(i))
+            .map(|call| emits(&call_head(call, src).unwrap(), src))
+            .collect();
+        assert_eq!(emitting, [true, true, true, true, false, false, false]);
     }
 }

@@ -41,7 +41,7 @@ impl Check for NPlusOne {
     }
 
     fn calls(&self) -> CallInterest {
-        CallInterest::Named(QUERYING)
+        CallInterest::NamedOn(QUERYING, &["Repo"])
     }
 
     fn on_call(&self, call: &Call, cx: &mut FileContext) {

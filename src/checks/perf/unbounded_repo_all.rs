@@ -22,7 +22,7 @@ impl Check for UnboundedRepoAll {
     }
 
     fn calls(&self) -> CallInterest {
-        CallInterest::Named(&["all"])
+        CallInterest::NamedOn(&["all"], &["Repo"])
     }
 
     fn on_call(&self, call: &Call, cx: &mut FileContext) {

@@ -20,7 +20,10 @@ impl Check for SqlInjection {
     }
 
     fn calls(&self) -> CallInterest {
-        CallInterest::Named(&["query", "query!", "query_many", "query_many!", "stream"])
+        CallInterest::NamedOn(
+            &["query", "query!", "query_many", "query_many!", "stream"],
+            &["Repo", "SQL"],
+        )
     }
 
     fn on_call(&self, call: &Call, cx: &mut FileContext) {
