@@ -816,3 +816,139 @@ fn function_list(list: Node, src: &str) -> Option<Vec<(String, Option<usize>)>> 
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Walk `src` and, at each call to a function named `probe_…`, ask `question`.
+    fn probes(src: &str, question: impl Fn(&Semantic) -> bool) -> Vec<(String, bool)> {
+        let tree = crate::syntax::parse::parse(src).unwrap();
+        let mut semantic = Semantic::default();
+        let mut answers = Vec::new();
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            semantic.enter(node, src);
+            if let Some(name) = local_call_name(node, src).filter(|n| n.starts_with("probe_")) {
+                answers.push((name.to_string(), question(&semantic)));
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return answers;
+                }
+            }
+        }
+    }
+
+    fn expect(answers: Vec<(String, bool)>, expected: &[(&str, bool)]) {
+        let expected: Vec<(String, bool)> =
+            expected.iter().map(|(n, b)| (n.to_string(), *b)).collect();
+        assert_eq!(answers, expected);
+    }
+
+    #[test]
+    fn per_item_code_of_enum_stream_task_and_for() {
+        let src = r#"
+defmodule M do
+  def f(users, ids) do
+    probe_outside()
+    Enum.map(users, fn u -> probe_fn(u) end)
+    ids |> Stream.each(&probe_capture(&1))
+    Task.async_stream(ids, fn id -> probe_task(id) end)
+    for u <- users, do: probe_for(u)
+    Enum.map(probe_collection(), & &1)
+    Map.new(users, fn u -> probe_not_enum(u) end)
+    probe_after()
+  end
+end
+"#;
+        expect(
+            probes(src, Semantic::in_per_item_code),
+            &[
+                ("probe_outside", false),
+                ("probe_fn", true),
+                ("probe_capture", true),
+                ("probe_task", true),
+                ("probe_for", true),
+                ("probe_collection", false),
+                ("probe_not_enum", false),
+                ("probe_after", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn branches_that_never_run_in_production() {
+        let src = r#"
+if config_env() == :dev do
+  probe_dev()
+else
+  probe_else()
+end
+unless Mix.env() == :prod, do: probe_unless()
+if config_env() == :prod, do: probe_prod(), else: probe_prod_else()
+if flag?(), do: probe_unknown()
+probe_top()
+"#;
+        expect(
+            probes(src, Semantic::skipped_in_prod),
+            &[
+                ("probe_dev", true),
+                ("probe_else", false),
+                ("probe_unless", true),
+                ("probe_prod", false),
+                ("probe_prod_else", true),
+                ("probe_unknown", false),
+                ("probe_top", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn module_bodies_and_attributes_run_at_compile_time() {
+        let src = r#"
+defmodule M do
+  @attr probe_attribute()
+  probe_body()
+  def f, do: probe_function()
+  defmacro m, do: probe_macro()
+end
+"#;
+        expect(
+            probes(src, Semantic::in_module_body_or_attribute),
+            &[
+                ("probe_attribute", true),
+                ("probe_body", true),
+                ("probe_function", false),
+                ("probe_macro", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn bindings_are_seen_after_the_match_within_the_function() {
+        let src = r#"
+defmodule M do
+  def f(params) do
+    probe_before()
+    %{"path" => path} = params
+    probe_after()
+  end
+  def g, do: probe_other_function()
+end
+"#;
+        let answers = probes(src, |s| s.binding("path", src).is_some());
+        expect(
+            answers,
+            &[
+                ("probe_before", false),
+                ("probe_after", true),
+                ("probe_other_function", false),
+            ],
+        );
+    }
+}
