@@ -167,6 +167,8 @@ const CASES: &[Case] = &[
               @tag :integration
               @tag skip: false
               test "b", do: assert(true)
+              @tag unique: true, skip: @engine == Lite
+              test "c", do: assert(true)
             end
         "##,
         expect: &[],
