@@ -4,7 +4,7 @@
 mod common;
 
 use common::dedent;
-use common::run::{doctrine, write, write_mix_project};
+use common::run::{doctrine, located_findings, write, write_mix_project};
 
 fn otel(files: &[(&str, &str)]) -> Vec<(String, String, u64)> {
     let dir = tempfile::tempdir().unwrap();
@@ -16,20 +16,7 @@ fn otel(files: &[(&str, &str)]) -> Vec<(String, String, u64)> {
     let run = doctrine(root, &["check", "--select", "OTEL", "--format", "json"]);
     run.assert_no_crash();
     assert_eq!(run.code, 0, "OTEL is advisory: {}", run.stdout);
-    let mut found: Vec<(String, String, u64)> = run.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["path"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    found.sort();
-    found
+    located_findings(&run.json())
 }
 
 const SILENT_SERVER: &str = r#"

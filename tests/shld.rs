@@ -6,7 +6,7 @@
 mod common;
 
 use common::dedent;
-use common::run::{doctrine, write, write_mix_project};
+use common::run::{doctrine, located_findings, write, write_mix_project};
 use std::path::Path;
 
 type Found = Vec<(String, String, u64)>;
@@ -47,20 +47,7 @@ fn findings_of(root: &Path, select: &str) -> Found {
         "the snippets must parse cleanly:\n{}",
         run.stdout
     );
-    let mut found: Found = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["path"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    found.sort();
-    found
+    located_findings(&report)
 }
 
 fn expect(found: &[(&str, &str, u64)]) -> Found {

@@ -139,6 +139,24 @@ pub fn write_mix_project(root: &Path, dir: &str, name: &str) {
     );
 }
 
+/// Every finding of a JSON report as (rule, path, line), sorted.
+pub fn located_findings(report: &Value) -> Vec<(String, String, u64)> {
+    let mut found: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 /// The `path` of every finding of a JSON report, in report order.
 pub fn finding_paths(report: &Value) -> Vec<String> {
     report["findings"]
