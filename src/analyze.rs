@@ -20,7 +20,8 @@ use crate::syntax::config;
 use crate::syntax::kinds::Fields;
 use crate::syntax::kinds::{Kind, kind};
 use crate::syntax::lines::LineIndex;
-use crate::syntax::outline::{ModuleDoc, ModuleOutline};
+use crate::syntax::mix;
+use crate::syntax::outline::{ModuleDoc, ModuleFact, ModuleOutline};
 use crate::syntax::parse::{ParseFailure, language, parse};
 use crate::syntax::telemetry::{self, Server, TelemetryFacts};
 use crate::syntax::text;
@@ -200,6 +201,8 @@ impl<'a> Analyzer<'a> {
             behaviours: Vec::new(),
             servers: Vec::new(),
             emitters: Vec::new(),
+            modules: Vec::new(),
+            references: Vec::new(),
         };
         self.walk(&tree, &mut walk, &lines);
 
@@ -211,6 +214,8 @@ impl<'a> Analyzer<'a> {
             behaviours,
             servers,
             mut emitters,
+            modules,
+            mut references,
             ..
         } = walk;
         emitters.sort();
@@ -274,6 +279,16 @@ impl<'a> Analyzer<'a> {
             report.prod_config_keys = config::set_keys(tree.root_node(), src);
         }
         report.web = web::extract(tree.root_node(), src, path, role, &lines);
+        report.modules = modules;
+        references.sort();
+        references.dedup();
+        report.test_references = references;
+        if role == FileRole::Mix {
+            report.mix = Some(mix::MixFacts {
+                path: path.to_string(),
+                ..mix::facts(tree.root_node(), src, &lines)
+            });
+        }
         if role == FileRole::Lib {
             report.telemetry = TelemetryFacts {
                 servers: servers
@@ -408,6 +423,11 @@ impl<'a> Analyzer<'a> {
                     walk.directives.push(d);
                 }
             }
+            Kind::Alias if walk.cx.role == FileRole::Test => {
+                if let Some(module) = walk.cx.semantic.resolve_module(node, src) {
+                    walk.references.push(module);
+                }
+            }
             Kind::Call | Kind::UnaryOperator
                 if !self.call_checks.is_empty()
                     && !walk.cx.semantic.is_definition_head(node)
@@ -435,7 +455,7 @@ impl<'a> Analyzer<'a> {
             // An error anywhere in an enclosing module (not merely elsewhere in the file)
             // may have swallowed this module's attributes.
             let in_error = walk.check_errors && ancestors.iter().skip(1).any(|a| a.has_error());
-            self.module(node, in_error, walk);
+            self.module(node, in_error, walk, lines);
         }
         // ERROR nodes have a kind id (`u16::MAX`) outside the language's kind table.
         let subscribers = self.by_kind.get(node.kind_id() as usize);
@@ -448,7 +468,7 @@ impl<'a> Analyzer<'a> {
 
     /// Outline a module once: a lib module's counts feed the metrics, the behaviours it
     /// defines become project facts, and module checks read it.
-    fn module(&self, definition: Node, in_error: bool, walk: &mut Walk) {
+    fn module(&self, definition: Node, in_error: bool, walk: &mut Walk, lines: &LineIndex) {
         let Some(name) = walk.cx.semantic.current_module().map(str::to_string) else {
             return;
         };
@@ -467,6 +487,10 @@ impl<'a> Analyzer<'a> {
         }
         if walk.cx.role == FileRole::Lib {
             add_documentation_metrics(&mut walk.metrics, &outline);
+            let name = outline.name_node;
+            let span = lines.span(src, name.start_byte(), name.end_byte());
+            walk.modules
+                .push(ModuleFact::of(&outline, walk.cx.path, span));
             if is_message_handling_genserver(&outline) {
                 let name = outline.name_node;
                 walk.servers
@@ -655,6 +679,10 @@ struct Walk<'a> {
     servers: Vec<(String, usize, usize)>,
     /// Modules with a call that emits telemetry (`telemetry::emits`).
     emitters: Vec<String>,
+    /// Lib modules (`ModuleFact`).
+    modules: Vec<ModuleFact>,
+    /// In test code: the modules named (`FileReport::test_references`).
+    references: Vec<String>,
 }
 
 /// `src` with every secret at `secrets` masked (`secrets::redact`).

@@ -82,6 +82,16 @@ pub fn scan(
             .emitters
             .extend(file.telemetry.emitters);
         report.facts.suppressions.extend(file.project_suppressions);
+        report.facts.mix.extend(file.mix);
+        report
+            .facts
+            .modules
+            .extend(file.modules.into_iter().map(|mut module| {
+                let questions = std::mem::take(&mut module.callback_questions);
+                module.public_api |= questions.iter().any(|q| !behaviours.answers_yes(q));
+                module
+            }));
+        report.facts.tested_modules.extend(file.test_references);
         report
             .findings
             .extend(file.findings.into_iter().filter_map(|mut finding| {

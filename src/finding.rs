@@ -215,6 +215,16 @@ pub struct FileReport {
     /// GenServers and modules that emit telemetry: project facts for OTEL001.
     #[serde(default)]
     pub telemetry: crate::syntax::telemetry::TelemetryFacts,
+    /// What a `mix.exs` declares (app, version, dependencies): a project fact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mix: Option<crate::syntax::mix::MixFacts>,
+    /// The lib modules the file defines: project facts for TACH, KNOW and HLTH.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<crate::syntax::outline::ModuleFact>,
+    /// For test code, the modules the file names (aliases expanded), sorted: which modules
+    /// have tests (TACH001).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test_references: Vec<String>,
     /// The text that was analysed, kept when there are findings so that snippets show
     /// exactly what was judged (the file may change on disk during the run).
     #[serde(skip)]
@@ -243,6 +253,13 @@ pub struct ProjectFacts {
     pub telemetry: crate::syntax::telemetry::TelemetryFacts,
     /// The files' suppression directives for project-level rules.
     pub suppressions: Vec<crate::suppress::ProjectSuppression>,
+    /// Each scanned `mix.exs`, in path order.
+    pub mix: Vec<crate::syntax::mix::MixFacts>,
+    /// The lib modules, in path order; `public_api` already answered with the project's
+    /// behaviours (`callback_questions` is empty).
+    pub modules: Vec<crate::syntax::outline::ModuleFact>,
+    /// Every module some test file names.
+    pub tested_modules: std::collections::HashSet<String>,
 }
 
 impl Report {

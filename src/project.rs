@@ -137,6 +137,8 @@ pub struct App {
 pub struct ProjectModel {
     pub root: PathBuf,
     pub umbrella: bool,
+    /// An umbrella's `apps_path` (`apps` unless its `mix.exs` says otherwise).
+    pub apps_path: String,
     pub apps: Vec<App>,
     /// Every directory holding a `mix.exs`, relative to the root (`""` for the root itself,
     /// which is always listed), sorted. File roles are decided against them.
@@ -148,14 +150,16 @@ impl ProjectModel {
     /// `mix.exs`; otherwise the root is the only app. Nested mix projects (an installer, the
     /// apps of a repository laid out like Elixir's own) are found by a walk of the tree.
     pub fn discover(root: &Path) -> ProjectModel {
-        let umbrella = is_umbrella_root(root);
+        let apps_path = umbrella_apps_path(root);
+        let umbrella = apps_path.is_some();
+        let apps_path = apps_path.unwrap_or_else(|| DEFAULT_APPS_PATH.to_string());
         let mut apps = Vec::new();
-        if umbrella && let Ok(entries) = std::fs::read_dir(root.join("apps")) {
+        if umbrella && let Ok(entries) = std::fs::read_dir(root.join(&apps_path)) {
             for entry in entries.flatten() {
                 if entry.path().join("mix.exs").is_file() {
                     let name = entry.file_name().to_string_lossy().into_owned();
                     apps.push(App {
-                        dir: format!("apps/{name}"),
+                        dir: format!("{apps_path}/{name}"),
                         name,
                     });
                 }
@@ -181,7 +185,9 @@ impl ProjectModel {
                 mix_projects.push(dir);
             }
         }
-        ProjectModel::with_mix_projects(root, umbrella, apps, mix_projects)
+        let mut model = ProjectModel::with_mix_projects(root, umbrella, apps, mix_projects);
+        model.apps_path = apps_path;
+        model
     }
 
     /// A single-app project with no umbrella, for in-memory sources.
@@ -204,6 +210,7 @@ impl ProjectModel {
         ProjectModel {
             root: root.to_path_buf(),
             umbrella,
+            apps_path: DEFAULT_APPS_PATH.to_string(),
             apps,
             mix_projects,
         }
@@ -215,11 +222,20 @@ impl ProjectModel {
     /// `apps/<app>/` counts as a mix project even when the model did not see its `mix.exs`
     /// (sources held in memory): that is the umbrella layout.
     pub fn role_of(&self, rel: &str) -> FileRole {
+        role_in_app(self.within_mix_project(rel).1)
+    }
+
+    /// The innermost mix project holding `rel` (its directory, `""` for the root) and the
+    /// path within it. Under the `test/` of an enclosing project, that project's directory
+    /// and `test/...`: test fixtures are often whole mix projects.
+    pub fn within_mix_project<'r>(&self, rel: &'r str) -> (String, &'r str) {
+        let apps = &self.apps_path;
         let umbrella_app = rel
-            .strip_prefix("apps/")
+            .strip_prefix(apps.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
             .and_then(|rest| rest.split_once('/'))
-            .map(|(app, _)| format!("apps/{app}"));
-        let mut within = rel;
+            .map(|(app, _)| format!("{apps}/{app}"));
+        let mut within = ("", rel);
         for dir in self.mix_projects.iter().chain(&umbrella_app) {
             let inner = if dir.is_empty() {
                 Some(rel)
@@ -231,13 +247,13 @@ impl ProjectModel {
                 continue;
             };
             if inner.starts_with("test/") {
-                return FileRole::Test;
+                return (dir.clone(), inner);
             }
-            if inner.len() < within.len() {
-                within = inner;
+            if inner.len() < within.1.len() {
+                within = (dir.as_str(), inner);
             }
         }
-        role_in_app(within)
+        (within.0.to_string(), within.1)
     }
 }
 
@@ -283,18 +299,32 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     let nearest = start
         .ancestors()
         .find(|dir| dir.join("mix.exs").is_file())?;
-    let umbrella = nearest
-        .parent()
-        .filter(|apps| apps.file_name().is_some_and(|n| n == "apps"))
-        .and_then(Path::parent)
-        .filter(|candidate| is_umbrella_root(candidate));
+    // `<umbrella>/<apps_path>/<app>`: the app's grandparent (or further up, for an
+    // `apps_path` of several segments) declares it.
+    let umbrella = nearest.ancestors().skip(2).find(|candidate| {
+        umbrella_apps_path(candidate)
+            .is_some_and(|apps| nearest.parent() == Some(&candidate.join(apps)))
+    });
     Some(umbrella.unwrap_or(nearest).to_path_buf())
 }
 
-/// An umbrella root's `mix.exs` names `apps_path:`.
-fn is_umbrella_root(dir: &Path) -> bool {
-    crate::source::read_text_bounded(&dir.join("mix.exs"), crate::source::MAX_METADATA_FILE)
-        .is_ok_and(|mix| mix.contains("apps_path:"))
+const DEFAULT_APPS_PATH: &str = "apps";
+
+/// An umbrella root's `mix.exs` names `apps_path:`; its value, read from the parsed file.
+fn umbrella_apps_path(dir: &Path) -> Option<String> {
+    let mix = dir.join("mix.exs");
+    if !mix.is_file() {
+        return None;
+    }
+    let src = crate::source::read_text_bounded(&mix, crate::source::MAX_METADATA_FILE).ok()?;
+    if !src.contains("apps_path") {
+        return None;
+    }
+    let tree = crate::syntax::parse::parse(&src).ok()?;
+    let lines = crate::syntax::lines::LineIndex::new(&src);
+    crate::syntax::mix::facts(tree.root_node(), &src, &lines)
+        .apps_path
+        .map(|path| path.trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]

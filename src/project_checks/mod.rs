@@ -3,6 +3,7 @@
 //! facts the per-file scan collected, after the scan, and only when the whole project is
 //! being checked.
 
+mod deps;
 mod otel;
 mod rdme;
 mod shld;
@@ -25,6 +26,7 @@ pub fn builtin() -> Vec<Box<dyn ProjectCheck>> {
         Box::new(rdme::Readmes),
         Box::new(shld::WebShields),
         Box::new(otel::Telemetry),
+        Box::new(deps::Dependencies),
     ]
 }
 

@@ -13,6 +13,7 @@ pub enum Kind {
     UnaryOperator,
     BinaryOperator,
     Comment,
+    Alias,
     Other,
 }
 
@@ -28,6 +29,7 @@ static KINDS: LazyLock<Vec<Kind>> = LazyLock::new(|| {
             Some("unary_operator") => Kind::UnaryOperator,
             Some("binary_operator") => Kind::BinaryOperator,
             Some("comment") => Kind::Comment,
+            Some("alias") => Kind::Alias,
             _ => Kind::Other,
         })
         .collect()

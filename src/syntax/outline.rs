@@ -76,6 +76,70 @@ impl PublicFunction<'_> {
     }
 }
 
+/// What the project checks need of a lib module (TACH, KNOW, HLTH): a project fact the
+/// scan records from the module's outline.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ModuleFact {
+    pub name: String,
+    pub path: String,
+    /// The module name in its `defmodule` line.
+    pub span: crate::finding::Span,
+    pub kind: ModuleKindFact,
+    /// `@moduledoc false`: not part of the documented API.
+    pub hidden: bool,
+    /// It has a public function that is not a callback of a behaviour it declares (nor
+    /// hidden by name, like `__using__`): something to test.
+    pub public_api: bool,
+    /// Public functions whose callback status only the project's behaviours can answer: a
+    /// function that turns out not to be a callback is public API.
+    pub callback_questions: Vec<CallbackQuestion>,
+    /// It defines `migrate/0` and `rollback/2`: the release's migration entry point.
+    pub release_migrator: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModuleKindFact {
+    Module,
+    Protocol,
+}
+
+impl ModuleFact {
+    pub fn of(outline: &ModuleOutline, path: &str, span: crate::finding::Span) -> ModuleFact {
+        let mut public_api = false;
+        let mut callback_questions = Vec::new();
+        for f in outline
+            .functions
+            .iter()
+            .filter(|f| !f.is_callback && !f.is_hidden_by_name())
+        {
+            match &f.callback_question {
+                Some(question) => callback_questions.push(question.clone()),
+                None => public_api = true,
+            }
+        }
+        let defines = |name: &str, arity: usize| {
+            outline
+                .functions
+                .iter()
+                .any(|f| f.name == name && (f.min_arity..=f.max_arity).contains(&arity))
+        };
+        ModuleFact {
+            name: outline.name.clone(),
+            path: path.to_string(),
+            span,
+            kind: match outline.kind {
+                ModuleKind::Module => ModuleKindFact::Module,
+                ModuleKind::Protocol => ModuleKindFact::Protocol,
+            },
+            hidden: outline.doc == ModuleDoc::Hidden,
+            public_api,
+            callback_questions,
+            release_migrator: defines("migrate", 0) && defines("rollback", 2),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct ModuleOutline<'t> {
     pub name: String,
