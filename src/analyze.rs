@@ -48,6 +48,8 @@ pub struct Analyzer<'a> {
     call_names: Option<CallNames>,
     module_checks: Vec<usize>,
     text_checks: Vec<usize>,
+    /// The text checks that read Elixir files too (`Check::wants_elixir_text`).
+    elixir_text_checks: Vec<usize>,
     queries: Option<QueryRules>,
 }
 
@@ -102,6 +104,9 @@ impl<'a> Analyzer<'a> {
         let text_checks = (0..checks.len())
             .filter(|&i| checks[i].wants_text_files())
             .collect();
+        let elixir_text_checks = (0..checks.len())
+            .filter(|&i| checks[i].wants_text_files() && checks[i].wants_elixir_text())
+            .collect();
         Ok(Analyzer {
             registry,
             rules,
@@ -111,6 +116,7 @@ impl<'a> Analyzer<'a> {
             call_names,
             module_checks,
             text_checks,
+            elixir_text_checks,
             queries: QueryRules::compile(registry, rules)?,
         })
     }
@@ -205,6 +211,11 @@ impl<'a> Analyzer<'a> {
             references: Vec::new(),
         };
         self.walk(&tree, &mut walk, &lines);
+        for &i in &self.elixir_text_checks {
+            if walk.active[i] {
+                self.checks[i].on_text_file(&mut walk.cx);
+            }
+        }
 
         let Walk {
             cx,
@@ -553,6 +564,7 @@ impl<'a> Analyzer<'a> {
                     fingerprint: String::new(),
                     unless_callback: r.unless_callback,
                     unless_set_for_prod: r.unless_set_for_prod,
+                    commit: None,
                 };
                 (finding, r.module)
             })

@@ -5,6 +5,7 @@ use crate::analyze::Analyzer;
 use crate::config::{CONFIG_FILE, Config, glob_set};
 use crate::error::UserError;
 use crate::finding::{Diagnostic, DiagnosticKind, Enforcement, Report};
+use crate::git::{self, GitRequest};
 use crate::output::{self, Format, RenderContext};
 use crate::project::{ProjectModel, find_root};
 use crate::registry::Registry;
@@ -53,6 +54,15 @@ enum Command {
     /// Check that the project's own rules (`.doctrine/rules/`) flag their bad examples and
     /// not their good ones.
     TestRules,
+    /// Check one commit message (GITL001), for a `commit-msg` hook: `doctrine commit-msg
+    /// "$1"`. Exits 1 only when GITL001 is blocking (it is advisory by default).
+    CommitMsg {
+        /// The message file git passes to the hook (`.git/COMMIT_EDITMSG`).
+        file: PathBuf,
+        /// Use this configuration file instead of `<root>/.doctrine.toml`.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -122,6 +132,15 @@ struct CheckArgs {
     /// for editors.
     #[arg(long)]
     stdin_filename: Option<String>,
+    /// Report only on what changed since this git revision (`main`, `origin/main`, a SHA):
+    /// findings in files changed or added since then (uncommitted changes included), the
+    /// commit messages of the range (GITL001) and the version bump (RELS003).
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
+    /// Also fail on uncommitted changes and untracked files (HYGIENE001), as the deploy
+    /// gate does.
+    #[arg(long)]
+    require_clean: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -166,6 +185,7 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
     let registry = Registry::builtin();
     match cli.command {
         Command::Check(args) => check(args, &cwd, registry),
+        Command::CommitMsg { file, config } => commit_msg(&file, config.as_deref(), &cwd, registry),
         Command::Rules { format } => {
             let registry = project_registry(&cwd, registry)?;
             let text = match format {
@@ -446,12 +466,33 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
     let context = (!whole_project).then(|| {
         DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
     });
+    let (git, git_notes) = if whole_project || args.changed_since.is_some() {
+        let request = GitRequest {
+            changed_since: args.changed_since.clone(),
+            status: args.require_clean,
+        };
+        git::read(&root, &request)
+    } else {
+        (None, Vec::new())
+    };
+    let range = git.as_ref().and_then(|g| g.range.as_ref());
+    if let Some(base) = &args.changed_since
+        && range.is_none()
+    {
+        let why = git_notes.first().cloned().unwrap_or_default();
+        return Err(UserError::Usage(format!("--changed-since {base}: {why}")));
+    }
+    let coverage = if whole_project {
+        engine::Coverage::Project { git: git.as_ref() }
+    } else {
+        engine::Coverage::Files
+    };
     let mut report = pool.install(|| {
         engine::run(
             &analyzer,
             sources.as_ref(),
             &project,
-            whole_project,
+            coverage,
             &registry,
             &rules,
             context.as_ref().map(|c| c as &dyn SourceSet),
@@ -459,6 +500,19 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
     });
     report.diagnostics.extend(walk_diagnostics);
     report.diagnostics.extend(input_diagnostics);
+    if whole_project {
+        report
+            .diagnostics
+            .extend(git_notes.into_iter().map(|message| Diagnostic {
+                path: "./".into(),
+                kind: DiagnosticKind::Git,
+                line: None,
+                message,
+            }));
+    }
+    if let Some(range) = range {
+        limit_to_range(&mut report, range);
+    }
     report.sort();
     if args.blocking_only {
         report
@@ -483,6 +537,65 @@ fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode
         &outcome,
     )?;
     Ok(outcome.exit_code(args.exit_zero))
+}
+
+/// Keep what concerns the change range: findings and diagnostics in files changed or added
+/// since its base, and the findings about the range itself (its commits, its version bump).
+fn limit_to_range(report: &mut Report, range: &git::ChangeRange) {
+    report.findings.retain(|f| {
+        range.changed.contains(&f.path)
+            || f.commit.is_some()
+            || crate::project_checks::RANGE_RULES.contains(&f.rule.as_str())
+    });
+    report
+        .diagnostics
+        .retain(|d| range.changed.contains(&d.path) || !d.kind.concerns_a_file());
+}
+
+/// `doctrine commit-msg FILE`: GITL001 on one message, with the project's configuration.
+fn commit_msg(
+    file: &Path,
+    config: Option<&Path>,
+    cwd: &Path,
+    registry: Registry,
+) -> Result<ExitCode, UserError> {
+    let root = find_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let config_path = match config {
+        Some(path) => cwd.join(path),
+        None => root.join(CONFIG_FILE),
+    };
+    let display = relative(cwd, &config_path).unwrap_or_else(|| config_path.display().to_string());
+    let config = Config::load(&config_path, &display, &registry)
+        .map_err(|mut errors| errors.swap_remove(0))?;
+    let rules = RuleSet::new(&registry, &config, &[], &[])?;
+    let rule = crate::project_checks::gitl::RULE;
+    let index = registry.position(rule).expect("GITL001 is a built-in rule");
+    let enforcement = rules.enforcement(index);
+    if enforcement == Enforcement::Off {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let raw = crate::source::read_text_bounded(&cwd.join(file), crate::source::MAX_METADATA_FILE)
+        .map_err(|source| UserError::Io {
+        context: format!("cannot read {}", file.display()),
+        source,
+    })?;
+    let message = crate::project_checks::gitl::cleaned_message(&raw);
+    let types = rules.setting(index, "types");
+    let Some(problem) = crate::project_checks::gitl::message_problem(&message, 1, types) else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let header = message.lines().next().unwrap_or("");
+    to_stderr(&format!(
+        "{}:1:1: {rule} [{}] \"{}\": {problem}\n",
+        file.display(),
+        enforcement.as_str(),
+        output::escape(header)
+    ));
+    Ok(if enforcement == Enforcement::Blocking {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// How a run ends: exit 2 on configuration or input errors, else 1 with blocking findings

@@ -5,7 +5,7 @@
 use crate::error::UserError;
 use crate::finding::Enforcement;
 use crate::project::{FileRole, RoleSet};
-use crate::registry::Registry;
+use crate::registry::{Registry, RuleDef};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -34,6 +34,8 @@ pub struct RuleOptions {
     pub extend_exempt_modules: Vec<String>,
     /// The file roles the rule judges, replacing its default roles.
     pub roles: Option<RoleSet>,
+    /// The rule's own settings (`RuleDef::options`), replacing their defaults.
+    pub settings: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,7 +189,7 @@ impl Config {
                     enforcement: enforcement(value, errors),
                     ..RuleOptions::default()
                 },
-                DeValue::Table(options) => read_rule_options(options, errors),
+                DeValue::Table(options) => read_rule_options(options, &rule.def, errors),
                 _ => {
                     errors.at(
                         value.span(),
@@ -232,7 +234,7 @@ impl Config {
     }
 }
 
-fn read_rule_options(table: &Table, errors: &mut Errors) -> RuleOptions {
+fn read_rule_options(table: &Table, rule: &RuleDef, errors: &mut Errors) -> RuleOptions {
     let mut options = RuleOptions::default();
     for (key, value) in table {
         match key.get_ref().as_ref() {
@@ -241,19 +243,24 @@ fn read_rule_options(table: &Table, errors: &mut Errors) -> RuleOptions {
             "exempt_modules" => options.exempt_modules = Some(globs(value, errors)),
             "extend_exempt_modules" => options.extend_exempt_modules = globs(value, errors),
             "roles" => options.roles = roles(value, errors),
-            other => unknown_key(
-                key,
-                other,
-                "rule",
-                &[
+            setting if rule.options.contains_key(setting) => {
+                let values = strings(value, errors)
+                    .into_iter()
+                    .map(|(v, _)| v.to_string())
+                    .collect();
+                options.settings.insert(setting.to_string(), values);
+            }
+            other => {
+                let mut known = vec![
                     "enforcement",
                     "exclude",
                     "exempt_modules",
                     "extend_exempt_modules",
                     "roles",
-                ],
-                errors,
-            ),
+                ];
+                known.extend(rule.options.keys().map(String::as_str));
+                unknown_key(key, other, "rule", &known, errors)
+            }
         }
     }
     options

@@ -153,7 +153,49 @@ fn write_examples(out: &mut String, rule: &Rule, bad_title: &str, good_title: &s
                     file.code.trim_end()
                 );
             }
+            if let Some(git) = &example.git {
+                write_git_state(out, git);
+            }
         }
+    }
+}
+
+/// An example's git state, as a reader would set it up.
+fn write_git_state(out: &mut String, git: &crate::registry::ExampleGit) {
+    for message in &git.commits {
+        let _ = write!(
+            out,
+            "\nwith the commit message:\n\n```text\n{}\n```\n",
+            message.trim_end()
+        );
+    }
+    if !git.changed.is_empty() {
+        let _ = write!(
+            out,
+            "\nwith changes since the base revision to: `{}`\n",
+            git.changed.join("`, `")
+        );
+    }
+    if let Some(mix) = &git.base_mix_exs {
+        let _ = write!(
+            out,
+            "\nwith `mix.exs` at the base revision:\n\n```elixir\n{}\n```\n",
+            mix.trim_end()
+        );
+    }
+    if !git.dirty.is_empty() {
+        let _ = write!(
+            out,
+            "\nwith uncommitted changes to: `{}`\n",
+            git.dirty.join("`, `")
+        );
+    }
+    if !git.tracked.is_empty() {
+        let _ = write!(
+            out,
+            "\nwith these files tracked by git: `{}`\n",
+            git.tracked.join("`, `")
+        );
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::analyze::Analyzer;
 use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Report};
+use crate::git::GitFacts;
 use crate::project::FileRole;
 use crate::project::ProjectModel;
 use crate::registry::Registry;
@@ -188,20 +189,31 @@ fn prod_config_keys_outside(
         .collect()
 }
 
-/// A whole run: the per-file scan, then, when `whole_project` (the whole project is being
-/// checked), the project-level checks.
+/// How much of the project a run covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Coverage<'a> {
+    /// Some files (paths, stdin): the per-file rules only.
+    Files,
+    /// The whole project: the project-level checks too, with what git says (`None`
+    /// outside a repository).
+    Project { git: Option<&'a GitFacts> },
+}
+
+/// A whole run: the per-file scan, then, when the whole project is being checked, the
+/// project-level checks.
 pub fn run(
     analyzer: &Analyzer,
     sources: &dyn SourceSet,
     project: &ProjectModel,
-    whole_project: bool,
+    coverage: Coverage,
     registry: &Registry,
     rules: &RuleSet,
     context: Option<&dyn SourceSet>,
 ) -> Report {
     let mut report = scan(analyzer, sources, context, project);
-    if whole_project {
-        let findings = crate::project_checks::run(project, sources, &report.facts, registry, rules);
+    if let Coverage::Project { git } = coverage {
+        let findings =
+            crate::project_checks::run(project, sources, &report.facts, git, registry, rules);
         let suppressions = &report.facts.suppressions;
         report
             .findings

@@ -7,8 +7,9 @@
 use crate::analyze::Analyzer;
 use crate::engine;
 use crate::error::UserError;
+use crate::git::{ChangeRange, CommitInfo, GitFacts};
 use crate::project::ProjectModel;
-use crate::registry::{Registry, Rule};
+use crate::registry::{ExampleGit, Registry, Rule};
 use crate::selection::RuleSet;
 use crate::source::MemorySources;
 use std::path::Path;
@@ -36,6 +37,44 @@ impl std::fmt::Display for ExampleFailure {
     }
 }
 
+/// The `GitFacts` an example's `[bad.git]` describes: its files are tracked, and with
+/// commits or changed files there is a change range from `base`.
+fn git_facts(example: &ExampleGit, files: &[(String, Vec<u8>)]) -> GitFacts {
+    let mut tracked: Vec<String> = files.iter().map(|(path, _)| path.clone()).collect();
+    tracked.extend(example.tracked.iter().cloned());
+    tracked.sort();
+    let has_range = !example.commits.is_empty()
+        || !example.changed.is_empty()
+        || example.base_mix_exs.is_some();
+    GitFacts {
+        tracked,
+        dirty: Some(
+            example
+                .dirty
+                .iter()
+                .map(|p| (p.clone(), "modified"))
+                .collect(),
+        ),
+        range: has_range.then(|| ChangeRange {
+            base: "base".into(),
+            commits: example
+                .commits
+                .iter()
+                .enumerate()
+                .map(|(i, message)| CommitInfo {
+                    id: format!("{:040x}", i + 1),
+                    message: message.clone(),
+                    parents: 1,
+                })
+                .collect(),
+            changed: example.changed.iter().cloned().collect(),
+            added: Default::default(),
+            base_mix_exs: example.base_mix_exs.clone(),
+        }),
+        notes: Vec::new(),
+    }
+}
+
 /// Check the examples of the rules `filter` selects, with every rule at its default.
 pub fn verify(
     registry: &Registry,
@@ -47,14 +86,22 @@ pub fn verify(
     for rule in registry.rules.iter().filter(|r| filter(r)) {
         for (expected_flagged, examples) in [(true, &rule.def.bad), (false, &rule.def.good)] {
             for example in examples {
-                let files = std::iter::once((&example.path, &example.code))
+                let files: Vec<(String, Vec<u8>)> = std::iter::once((&example.path, &example.code))
                     .chain(example.files.iter().map(|f| (&f.path, &f.code)))
                     .map(|(path, code)| (path.clone(), code.clone().into_bytes()))
                     .collect();
+                let git = example.git.as_ref().map(|g| git_facts(g, &files));
                 let sources = MemorySources::new(files);
                 let project = ProjectModel::single_app(Path::new(""));
-                let report =
-                    engine::run(&analyzer, &sources, &project, true, registry, &rules, None);
+                let report = engine::run(
+                    &analyzer,
+                    &sources,
+                    &project,
+                    engine::Coverage::Project { git: git.as_ref() },
+                    registry,
+                    &rules,
+                    None,
+                );
                 let flagged = report.findings.iter().any(|f| f.rule == rule.def.id);
                 if flagged != expected_flagged {
                     failures.push(ExampleFailure {

@@ -72,6 +72,19 @@ pub struct Span {
 }
 
 impl Span {
+    /// The start of line 1: where a finding about a whole file (a stale file git tracks)
+    /// points, so that editors and code scanning can still show it.
+    pub fn first_line() -> Span {
+        Span {
+            start_line: 1,
+            start_column: 1,
+            end_line: 1,
+            end_column: 1,
+            start_byte: 0,
+            end_byte: 0,
+        }
+    }
+
     /// A finding about the whole file or directory, with no line.
     pub fn is_whole_file(&self) -> bool {
         self.start_line == 0
@@ -96,6 +109,10 @@ pub struct Finding {
     /// for development.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unless_set_for_prod: Option<String>,
+    /// For a finding about a commit (GITL001): its full SHA. The path then only gives an
+    /// editor somewhere to show it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 impl Finding {
@@ -133,6 +150,9 @@ pub struct Diagnostic {
 pub enum DiagnosticKind {
     ReadError,
     InvalidUtf8,
+    /// git could not be read (no repository, a revision not found); the git rules that
+    /// needed it were skipped.
+    Git,
     BinaryFile,
     TooLarge,
     SyntaxError,
@@ -148,6 +168,11 @@ pub enum DiagnosticKind {
 }
 
 impl DiagnosticKind {
+    /// Whether the diagnostic is about one file (not the configuration or git).
+    pub fn concerns_a_file(self) -> bool {
+        !matches!(self, DiagnosticKind::ConfigError | DiagnosticKind::Git)
+    }
+
     /// The file was not analysed at all, so a passing gate would say nothing about it: such
     /// a run exits 2 unless `--allow-unreadable` is given. (Binary and too-large files are
     /// skipped by design and stay warnings.)

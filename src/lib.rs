@@ -9,6 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod examples;
 pub mod finding;
+pub mod git;
 pub mod output;
 pub mod project;
 pub mod project_checks;

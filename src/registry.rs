@@ -39,6 +39,28 @@ pub struct Example {
     /// several files together (an endpoint and the config that sets `force_ssl`).
     #[serde(default)]
     pub files: Vec<ExampleFile>,
+    /// What git says about the example's project, for the rules that read git.
+    pub git: Option<ExampleGit>,
+}
+
+/// The git state of an example (`[bad.git]`): a change range and the worktree.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleGit {
+    /// The messages of the commits in the range, newest first.
+    #[serde(default)]
+    pub commits: Vec<String>,
+    /// Files changed since the base revision.
+    #[serde(default)]
+    pub changed: Vec<String>,
+    /// `mix.exs` at the base revision.
+    pub base_mix_exs: Option<String>,
+    /// Files with uncommitted changes (reported as modified).
+    #[serde(default)]
+    pub dirty: Vec<String>,
+    /// Files git tracks besides the example's own (which are tracked).
+    #[serde(default)]
+    pub tracked: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +95,10 @@ pub struct RuleDef {
     /// A rule about the project as a whole (READMEs, mix.exs, git), not about one file.
     #[serde(default)]
     pub project: bool,
+    /// The rule's own settings, each a list of strings with its default (HLTH001's health
+    /// `paths`, GITL001's commit `types`). `.doctrine.toml` replaces them per rule by name.
+    #[serde(default)]
+    pub options: std::collections::BTreeMap<String, RuleOptionDef>,
     /// CVSS-style 0.0–10.0 for security rules; GitHub uses it to rank alerts.
     pub security_severity: Option<f64>,
     /// A tree-sitter query; every `@match` capture is a finding.
@@ -83,6 +109,13 @@ pub struct RuleDef {
     pub bad: Vec<Example>,
     #[serde(default)]
     pub good: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOptionDef {
+    pub description: String,
+    pub default: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

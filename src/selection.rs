@@ -15,6 +15,8 @@ pub struct RuleSet {
     excludes: Vec<Option<GlobSet>>,
     exempt_modules: Vec<Option<GlobSet>>,
     roles: Vec<RoleSet>,
+    /// Per rule, its settings (`RuleDef::options`): the configured values or the defaults.
+    settings: Vec<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 impl RuleSet {
@@ -42,6 +44,7 @@ impl RuleSet {
         let mut excludes = Vec::with_capacity(registry.rules.len());
         let mut exempt_modules = Vec::with_capacity(registry.rules.len());
         let mut roles = Vec::with_capacity(registry.rules.len());
+        let mut settings = Vec::with_capacity(registry.rules.len());
         for rule in &registry.rules {
             let (id, pillar) = (rule.def.id.as_str(), rule.def.pillar.as_str());
             let options = config.rules.get(id);
@@ -78,12 +81,23 @@ impl RuleSet {
             );
             exempt_modules.push((!exempt.is_empty()).then(|| glob_set(&exempt)));
             roles.push(options.and_then(|o| o.roles).unwrap_or(rule.default_roles));
+            settings.push(
+                rule.def
+                    .options
+                    .iter()
+                    .map(|(name, def)| {
+                        let configured = options.and_then(|o| o.settings.get(name));
+                        (name.clone(), configured.unwrap_or(&def.default).clone())
+                    })
+                    .collect(),
+            );
         }
         Ok(RuleSet {
             enforcement,
             excludes,
             exempt_modules,
             roles,
+            settings,
         })
     }
 
@@ -105,6 +119,12 @@ impl RuleSet {
         self.exempt_modules[rule]
             .as_ref()
             .is_some_and(|globs| globs.is_match(module))
+    }
+
+    /// The values of `rule`'s setting `name` (`RuleDef::options`); empty for a setting the
+    /// rule does not declare.
+    pub fn setting(&self, rule: usize, name: &str) -> &[String] {
+        self.settings[rule].get(name).map_or(&[], Vec::as_slice)
     }
 
     /// Whether `rule` judges files of `role` (enabled, and the role is in its scope).

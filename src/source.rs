@@ -27,6 +27,9 @@ pub trait SourceSet: Sync {
     /// The project's other text files (`is_scanned_text`): configuration, scripts, `.env`
     /// files, templates — sorted. Not Elixir; scanned for secrets and conflict markers.
     fn text_paths(&self) -> &[String];
+    /// Every other file of the tree that the walk saw and git would not ignore (binaries,
+    /// lock files, editor backups), sorted: read by name only (HYGIENE002 outside git).
+    fn other_paths(&self) -> Vec<String>;
 }
 
 /// Read a file that must be a regular file of at most `max` bytes. Anything else — a FIFO,
@@ -234,6 +237,7 @@ pub struct DiskSources {
     root: PathBuf,
     paths: Vec<String>,
     text_paths: Vec<String>,
+    other_paths: Vec<String>,
     /// Files whose names are not valid UTF-8: their shown path (invalid bytes as `\xNN`)
     /// and the real one, so they are read under their own name.
     real_paths: HashMap<String, PathBuf>,
@@ -252,6 +256,7 @@ impl DiskSources {
         let mut diagnostics = Vec::new();
         let mut paths = Vec::new();
         let mut text_paths = Vec::new();
+        let mut other_paths = Vec::new();
         let mut real_paths = HashMap::new();
         let targets: Vec<PathBuf> = if targets.is_empty() {
             vec![root.to_path_buf()]
@@ -275,6 +280,8 @@ impl DiskSources {
                     &mut paths
                 } else if keep_text(&rel) {
                     &mut text_paths
+                } else if in_source_tree(&rel) {
+                    &mut other_paths
                 } else {
                     return;
                 };
@@ -330,11 +337,14 @@ impl DiskSources {
         paths.dedup();
         text_paths.sort();
         text_paths.dedup();
+        other_paths.sort();
+        other_paths.dedup();
         (
             DiskSources {
                 root: root.to_path_buf(),
                 paths,
                 text_paths,
+                other_paths,
                 real_paths,
                 max_file_size,
             },
@@ -350,6 +360,10 @@ impl SourceSet for DiskSources {
 
     fn text_paths(&self) -> &[String] {
         &self.text_paths
+    }
+
+    fn other_paths(&self) -> Vec<String> {
+        self.other_paths.clone()
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
@@ -465,6 +479,14 @@ impl SourceSet for MemorySources {
 
     fn text_paths(&self) -> &[String] {
         &self.text_paths
+    }
+
+    fn other_paths(&self) -> Vec<String> {
+        self.paths
+            .iter()
+            .filter(|p| !is_elixir(p) && !is_scanned_text(p))
+            .cloned()
+            .collect()
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {

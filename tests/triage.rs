@@ -44,7 +44,12 @@ fn project() -> tempfile::TempDir {
         "lib/mix/tasks/shop.import.ex",
         "defmodule Mix.Tasks.Shop.Import do\n  use Mix.Task\n  def run([kind]), do: String.to_atom(kind)\nend\n",
     );
-    write(root, ".doctrine.toml", "[pillars]\nDOCS = \"advisory\"\n");
+    // The project pillars (tests, glossary, changelog) have tests of their own.
+    write(
+        root,
+        ".doctrine.toml",
+        "[pillars]\nDOCS = \"advisory\"\nTACH = \"off\"\nKNOW = \"off\"\nRELS = \"off\"\n",
+    );
     dir
 }
 
@@ -314,7 +319,7 @@ fn github_annotations_come_ranked_and_capped_with_a_notice() {
     );
     assert!(
         lines[5].starts_with("::notice title=doctrine::")
-            && lines[5].contains("59 more finding(s) not annotated (28 blocking, 31 advisory)"),
+            && lines[5].contains("62 more finding(s) not annotated (29 blocking, 33 advisory)"),
         "{}",
         lines[5]
     );

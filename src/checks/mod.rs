@@ -6,6 +6,7 @@
 mod conf;
 mod docs;
 mod exec;
+mod hygiene;
 mod migr;
 mod nmnd;
 mod perf;
@@ -47,6 +48,12 @@ pub trait Check: Sync + Send {
     }
     /// A text file that is not Elixir: `cx.src` is its content (there is no tree).
     fn on_text_file(&self, _cx: &mut FileContext) {}
+    /// Whether `on_text_file` also gets the Elixir files, once each after the walk (with the
+    /// tree in `FileContext::root`): for checks about raw text in every file (conflict
+    /// markers).
+    fn wants_elixir_text(&self) -> bool {
+        false
+    }
 }
 
 /// The calls a check wants to see, by function name (`to_atom` matches `String.to_atom`,
@@ -88,6 +95,7 @@ pub fn builtin() -> Vec<Box<dyn Check>> {
         Box::new(migr::Migrations),
         Box::new(perf::NPlusOne),
         Box::new(perf::UnboundedRepoAll),
+        Box::new(hygiene::ConflictMarker),
     ]
 }
 

@@ -20,7 +20,7 @@ pub fn render(cx: &RenderContext) -> String {
             let rule = cx.registry.get(&f.rule);
             // A finding about a whole file or directory has no position.
             let at = |n: u32| (!f.span.is_whole_file()).then_some(n);
-            json!({
+            let mut finding = json!({
                 "rule": f.rule,
                 "name": rule.map(|r| r.def.name.as_str()),
                 "pillar": rule.map(|r| r.def.pillar.as_str()),
@@ -32,7 +32,11 @@ pub fn render(cx: &RenderContext) -> String {
                 "end_column": at(f.span.end_column),
                 "message": f.message,
                 "fingerprint": f.fingerprint,
-            })
+            });
+            if let Some(commit) = &f.commit {
+                finding["commit"] = json!(commit);
+            }
+            finding
         })
         .collect();
     let blocking = report.blocking_count();

@@ -55,6 +55,13 @@ pub fn render(cx: &RenderContext) -> String {
             if let Some(&index) = rule_index.get(f.rule.as_str()) {
                 result["ruleIndex"] = json!(index);
             }
+            // A finding about a commit: the commit is what it is about; the physical location
+            // only gives an editor somewhere to show it.
+            if let Some(commit) = &f.commit {
+                result["properties"] = json!({ "commit": commit });
+                result["locations"][0]["logicalLocations"] =
+                    json!([{ "name": commit, "kind": "resource" }]);
+            }
             result
         })
         .collect();

@@ -88,12 +88,13 @@ pub struct ModuleFact {
     /// `@moduledoc false`: not part of the documented API.
     pub hidden: bool,
     /// It has a public function that is not a callback of a behaviour it declares (nor
-    /// hidden by name, like `__using__`): something to test.
+    /// hidden by name, like `__using__`, nor a function component): something to test.
     pub public_api: bool,
     /// Public functions whose callback status only the project's behaviours can answer: a
     /// function that turns out not to be a callback is public API.
     pub callback_questions: Vec<CallbackQuestion>,
-    /// It defines `migrate/0` and `rollback/2`: the release's migration entry point.
+    /// It defines `migrate/0` and a `rollback` (`rollback/2` as `mix phx.gen.release` writes
+    /// it, or one taking options): the release's migration entry point.
     pub release_migrator: bool,
 }
 
@@ -108,16 +109,15 @@ impl ModuleFact {
     pub fn of(outline: &ModuleOutline, path: &str, span: crate::finding::Span) -> ModuleFact {
         let mut public_api = false;
         let mut callback_questions = Vec::new();
-        for f in outline
-            .functions
-            .iter()
-            .filter(|f| !f.is_callback && !f.is_hidden_by_name())
-        {
+        // Function components are rendering, exercised by the LiveView and controller tests.
+        let api = |f: &&PublicFunction| !f.is_callback && !f.is_hidden_by_name() && !f.is_component;
+        for f in outline.functions.iter().filter(api) {
             match &f.callback_question {
                 Some(question) => callback_questions.push(question.clone()),
                 None => public_api = true,
             }
         }
+        let defines_any = |name: &str| outline.functions.iter().any(|f| f.name == name);
         let defines = |name: &str, arity: usize| {
             outline
                 .functions
@@ -135,7 +135,7 @@ impl ModuleFact {
             hidden: outline.doc == ModuleDoc::Hidden,
             public_api,
             callback_questions,
-            release_migrator: defines("migrate", 0) && defines("rollback", 2),
+            release_migrator: defines("migrate", 0) && defines_any("rollback"),
         }
     }
 }

@@ -76,6 +76,8 @@ pub struct Located {
 pub struct Router {
     pub module: String,
     pub path: String,
+    /// The `use Phoenix.Router` (or `use MyAppWeb, :router`) line.
+    pub span: Span,
     pub pipelines: Vec<Pipeline>,
     pub routes: Vec<Route>,
 }

@@ -61,7 +61,11 @@ impl Extraction<'_, '_> {
         };
         let module = ModuleInfo::new(name, &statements, src);
         match kind {
-            ModuleKind::Router => facts.routers.push(self.router(&module, &statements)),
+            ModuleKind::Router => {
+                facts
+                    .routers
+                    .push(self.router(&module, &statements, self.head_span(used)))
+            }
             ModuleKind::Endpoint => facts.endpoints.push(Endpoint {
                 module: module.name.clone(),
                 path: self.path.to_string(),

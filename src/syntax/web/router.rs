@@ -5,6 +5,7 @@ use super::literals::{atom_name, string_value};
 use super::module::ModuleInfo;
 use super::prod_code::{prod_branches, prod_statements};
 use super::{Extraction, MAX_DEPTH, Pipeline, Route, Router};
+use crate::finding::Span;
 use crate::syntax::{
     alias_text, body_statements, call_args, do_block, keyword_value, local_call_name,
     named_children, text,
@@ -13,7 +14,7 @@ use tree_sitter::Node;
 
 impl Extraction<'_, '_> {
     /// The pipelines and routes of the router `module`, whose body is `statements`.
-    pub(super) fn router(&self, module: &ModuleInfo, statements: &[Node]) -> Router {
+    pub(super) fn router(&self, module: &ModuleInfo, statements: &[Node], span: Span) -> Router {
         let src = self.src;
         let pipelines = statements
             .iter()
@@ -38,6 +39,7 @@ impl Extraction<'_, '_> {
         Router {
             module: module.name.clone(),
             path: self.path.to_string(),
+            span,
             pipelines,
             routes,
         }
