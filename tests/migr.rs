@@ -124,6 +124,83 @@ const CASES: &[Case] = &[
         expect: &[("MIGR003", 5), ("MIGR006", 7)],
     },
     Case {
+        name: "only what Ecto runs is judged: change, up, down and the functions they call",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.AddMeta do
+              use Ecto.Migration
+              def up do
+                alter table(:releases) do
+                  add :meta, :jsonb
+                end
+                drop_app(:releases)
+                drop index(:releases, [:app])
+                Enum.each([:releases], &backfill/1)
+              end
+              def drop() do
+                alter table(:releases) do
+                  remove :meta
+                end
+                drop_if_exists table("package_report_releases")
+                rename table(:releases), :meta, to: :metadata
+              end
+              def down, do: restore_app()
+              defp drop_app(table) do
+                alter table(table) do
+                  remove :app
+                end
+              end
+              defp backfill(table), do: repo().update_all(table, set: [meta: nil])
+              defp restore_app do
+                drop table(:old_releases)
+                create index(:releases, [:app])
+                alter table(:releases) do
+                  remove :meta
+                end
+              end
+              defp unused, do: repo().delete_all("releases")
+            end
+        "##,
+        expect: &[("MIGR001", 21), ("MIGR003", 8), ("MIGR006", 24)],
+    },
+    Case {
+        name: "a rename or removal of what the same migration created or added before",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.EncryptTokens do
+              use Ecto.Migration
+              def change do
+                rename table(:tokens), :secret, to: :old_secret
+                alter table(:tokens) do
+                  add :encrypted_access, :binary
+                  add :secret, :binary
+                end
+                create table(:drafts) do
+                  add :body, :text
+                end
+                alter table(:tokens) do
+                  remove :access
+                  remove :encrypted_access
+                end
+                alter table(:drafts) do
+                  remove :body
+                end
+                rename table(:tokens), :encrypted_access, to: :access
+                rename table(:drafts), :body, to: :text
+                rename table(:drafts), to: table(:notes)
+                rename table(:tokens), :refresh, to: :refresh_token
+                drop table(:notes)
+              end
+            end
+        "##,
+        expect: &[
+            ("MIGR002", 4),
+            ("MIGR001", 13),
+            ("MIGR002", 22),
+            ("MIGR002", 23),
+        ],
+    },
+    Case {
         name: "outside migrations nothing is judged",
         path: LIB,
         src: r##"

@@ -6,7 +6,9 @@ use crate::checks::FileContext;
 
 pub fn check(migration: &Migration, cx: &mut FileContext) {
     for op in &migration.operations {
-        if op.name == "modify" && !op.on_repo && !matches!(op.block, Block::CreateTable(_)) {
+        // `down` runs on rollback, an operator's action outside the rolling deploy.
+        let modifies = op.name == "modify" && !op.on_repo && op.runs.on_migrate();
+        if modifies && !matches!(op.block, Block::CreateTable(_)) {
             cx.report(
                 "MIGR005",
                 op.call,
