@@ -201,6 +201,71 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "MIGR005 a modify that keeps the type: nullability, default, growing precision",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.Precision do
+              use Ecto.Migration
+              def change do
+                alter table(:drives) do
+                  modify :start_date, :utc_datetime_usec, from: :utc_datetime
+                  modify :ended_at, :naive_datetime_usec, from: :naive_datetime
+                  modify :at, :time_usec, from: :time
+                  modify :logged_at, :utc_datetime, from: :naive_datetime
+                  modify :name, :string, null: true, from: :string
+                  modify :kind, :string, default: "web", from: {:string, default: nil}
+                  modify :grants, {:array, :string}, null: false, from: {:array, :string}
+                  modify :stamp, :utc_datetime, from: :utc_datetime_usec
+                  modify :code, :string, size: 10, from: :string
+                  modify :total, :decimal, from: :float
+                  modify :seen_at, :utc_datetime_usec, precision: 3, from: :utc_datetime_usec
+                  modify :email, :string, null: false, from: {:string, null: false}
+                end
+              end
+            end
+        "##,
+        expect: &[
+            ("MIGR005", 11),
+            ("MIGR005", 12),
+            ("MIGR005", 13),
+            ("MIGR005", 14),
+            ("MIGR005", 15),
+        ],
+    },
+    Case {
+        name: "MIGR005 a modify to references only recreates the foreign key; rollbacks are exempt",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.CascadeDelete do
+              use Ecto.Migration
+              def up do
+                drop constraint(:drives, "drives_car_id_fkey")
+                alter table(:drives) do
+                  modify :car_id, references(:cars, on_delete: :delete_all)
+                  modify :user_id, references(:users, on_delete: :nilify_all), null: false
+                  modify :owner_id, references(:users, type: :uuid), from: references(:users)
+                end
+              end
+              def down do
+                alter table(:drives) do
+                  modify :car_id, :bigint, null: false
+                  modify :start_date, :utc_datetime
+                  add :legacy_id, references(:legacy)
+                end
+                create index(:drives, [:car_id])
+                create constraint(:drives, :positive, check: "total > 0")
+              end
+            end
+        "##,
+        expect: &[
+            ("MIGR009", 6),
+            ("MIGR005", 7),
+            ("MIGR009", 7),
+            ("MIGR005", 8),
+            ("MIGR009", 8),
+        ],
+    },
+    Case {
         name: "outside migrations nothing is judged",
         path: LIB,
         src: r##"
