@@ -189,6 +189,24 @@ const CASES: &[Case] = &[
         expect: &[],
     },
     Case {
+        name: "NMND003 IO.inspect/3 writes to the device it is given",
+        path: TEST,
+        src: r##"
+            defmodule Shop.IOProxyTest do
+              use ExUnit.Case
+              test "IO.inspect", %{io: io} do
+                IO.inspect(io, %{}, [])
+                IO.inspect(:stderr, [1, 2], label: "list")
+                :stdio |> IO.inspect(:x, [])
+                Enum.each([1], &IO.inspect(:stderr, &1, []))
+                apply_all(&IO.inspect/3)
+                IO.inspect(io, label: "still a leftover")
+              end
+            end
+        "##,
+        expect: &[("NMND003", 9)],
+    },
+    Case {
         name: "NMND003 does not judge config",
         path: "config/dev.exs",
         src: r##"
