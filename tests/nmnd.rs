@@ -37,6 +37,7 @@ const CASES: &[Case] = &[
               @doc "TODO list"
               def title, do: "# TODO"
               # TODOS are the user's shopping lists; xxxx-yyyy codes; hacky looking on purpose
+              # Convert style="fill: #XXX;" to fill="#XXX"; see TODO.md
             end
         "##,
         expect: &[],
