@@ -124,6 +124,148 @@ const CASES: &[Case] = &[
         expect: &[("MIGR003", 5), ("MIGR006", 7)],
     },
     Case {
+        name: "only what Ecto runs is judged: change, up, down and the functions they call",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.AddMeta do
+              use Ecto.Migration
+              def up do
+                alter table(:releases) do
+                  add :meta, :jsonb
+                end
+                drop_app(:releases)
+                drop index(:releases, [:app])
+                Enum.each([:releases], &backfill/1)
+              end
+              def drop() do
+                alter table(:releases) do
+                  remove :meta
+                end
+                drop_if_exists table("package_report_releases")
+                rename table(:releases), :meta, to: :metadata
+              end
+              def down, do: restore_app()
+              defp drop_app(table) do
+                alter table(table) do
+                  remove :app
+                end
+              end
+              defp backfill(table), do: repo().update_all(table, set: [meta: nil])
+              defp restore_app do
+                drop table(:old_releases)
+                create index(:releases, [:app])
+                alter table(:releases) do
+                  remove :meta
+                end
+              end
+              defp unused, do: repo().delete_all("releases")
+            end
+        "##,
+        expect: &[("MIGR001", 21), ("MIGR003", 8), ("MIGR006", 24)],
+    },
+    Case {
+        name: "a rename or removal of what the same migration created or added before",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.EncryptTokens do
+              use Ecto.Migration
+              def change do
+                rename table(:tokens), :secret, to: :old_secret
+                alter table(:tokens) do
+                  add :encrypted_access, :binary
+                  add :secret, :binary
+                end
+                create table(:drafts) do
+                  add :body, :text
+                end
+                alter table(:tokens) do
+                  remove :access
+                  remove :encrypted_access
+                end
+                alter table(:drafts) do
+                  remove :body
+                end
+                rename table(:tokens), :encrypted_access, to: :access
+                rename table(:drafts), :body, to: :text
+                rename table(:drafts), to: table(:notes)
+                rename table(:tokens), :refresh, to: :refresh_token
+                drop table(:notes)
+              end
+            end
+        "##,
+        expect: &[
+            ("MIGR002", 4),
+            ("MIGR001", 13),
+            ("MIGR002", 22),
+            ("MIGR002", 23),
+        ],
+    },
+    Case {
+        name: "MIGR005 a modify that keeps the type: nullability, default, growing precision",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.Precision do
+              use Ecto.Migration
+              def change do
+                alter table(:drives) do
+                  modify :start_date, :utc_datetime_usec, from: :utc_datetime
+                  modify :ended_at, :naive_datetime_usec, from: :naive_datetime
+                  modify :at, :time_usec, from: :time
+                  modify :logged_at, :utc_datetime, from: :naive_datetime
+                  modify :name, :string, null: true, from: :string
+                  modify :kind, :string, default: "web", from: {:string, default: nil}
+                  modify :grants, {:array, :string}, null: false, from: {:array, :string}
+                  modify :stamp, :utc_datetime, from: :utc_datetime_usec
+                  modify :code, :string, size: 10, from: :string
+                  modify :total, :decimal, from: :float
+                  modify :seen_at, :utc_datetime_usec, precision: 3, from: :utc_datetime_usec
+                  modify :email, :string, null: false, from: {:string, null: false}
+                end
+              end
+            end
+        "##,
+        expect: &[
+            ("MIGR005", 11),
+            ("MIGR005", 12),
+            ("MIGR005", 13),
+            ("MIGR005", 14),
+            ("MIGR005", 15),
+        ],
+    },
+    Case {
+        name: "MIGR005 a modify to references only recreates the foreign key; rollbacks are exempt",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.CascadeDelete do
+              use Ecto.Migration
+              def up do
+                drop constraint(:drives, "drives_car_id_fkey")
+                alter table(:drives) do
+                  modify :car_id, references(:cars, on_delete: :delete_all)
+                  modify :user_id, references(:users, on_delete: :nilify_all), null: false
+                  modify :owner_id, references(:users, type: :uuid), from: references(:users)
+                end
+              end
+              def down do
+                alter table(:drives) do
+                  modify :car_id, :bigint, null: false
+                  modify :start_date, :utc_datetime
+                  add :legacy_id, references(:legacy)
+                end
+                create index(:drives, [:car_id])
+                create constraint(:drives, :positive, check: "total > 0")
+              end
+            end
+        "##,
+        expect: &[
+            ("MIGR009", 6),
+            ("MIGR005", 7),
+            ("MIGR009", 7),
+            ("MIGR005", 8),
+            ("MIGR009", 8),
+        ],
+    },
+    Case {
         name: "outside migrations nothing is judged",
         path: LIB,
         src: r##"

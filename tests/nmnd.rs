@@ -37,6 +37,7 @@ const CASES: &[Case] = &[
               @doc "TODO list"
               def title, do: "# TODO"
               # TODOS are the user's shopping lists; xxxx-yyyy codes; hacky looking on purpose
+              # Convert style="fill: #XXX;" to fill="#XXX"; see TODO.md
             end
         "##,
         expect: &[],
@@ -89,6 +90,71 @@ const CASES: &[Case] = &[
         expect: &[],
     },
     Case {
+        name: "NMND002 an implementation declining an operation its type does not support",
+        path: LIB,
+        src: r##"
+            defimpl Shop.Storage, for: Shop.ReadOnly do
+              def read(storage, path), do: Shop.ReadOnly.fetch(storage, path)
+              def write(_storage, _path, _data), do: raise("not implemented")
+              def delete(_storage, _path), do: {:error, :not_implemented}
+            end
+            defmodule Shop.Mailer.Null do
+              @behaviour Shop.Mailer
+              @impl true
+              def deliver(_email), do: raise("not implemented for the null mailer")
+            end
+            defmodule Shop.Mailer do
+              @callback deliver(term) :: :ok
+              @callback preview(term) :: term
+            end
+            defmodule Shop.Mailer.Log do
+              @behaviour Shop.Mailer
+              def deliver(email), do: IO.puts(email)
+              def preview(_email), do: raise("not implemented")
+            end
+            defmodule Shop.Worker do
+              use GenServer
+              def init(_), do: {:ok, nil}
+              def handle_cast(_msg, _state), do: raise(RuntimeError, "not implemented")
+            end
+        "##,
+        expect: &[],
+    },
+    Case {
+        name: "NMND002 stubs stay stubs: pending wording, outside implementations, partial bodies",
+        path: LIB,
+        src: r##"
+            defimpl Shop.Storage, for: Shop.S3 do
+              def write(_s3, _path, _data), do: raise("not implemented yet")
+              def read(s3, path), do: raise("not implemented")
+              def delete(_s3, path) do
+                Shop.Log.info(path)
+                raise "not implemented"
+              end
+              def list(_s3), do: raise("TODO: pagination")
+            end
+            defmodule Shop.Payments.Stripe do
+              @behaviour Shop.Payments
+              @impl true
+              def refund(_payment), do: raise("unimplemented")
+              def charge(_payment), do: raise("not implemented")
+              def capture(_payment), do: raise("not implemented for now")
+            end
+            defmodule Shop.Payments do
+              @callback refund(term) :: term
+            end
+        "##,
+        expect: &[
+            ("NMND002", 2),
+            ("NMND002", 3),
+            ("NMND002", 6),
+            ("NMND002", 8),
+            ("NMND002", 13),
+            ("NMND002", 14),
+            ("NMND002", 15),
+        ],
+    },
+    Case {
         name: "NMND003 debugging leftovers in every spelling",
         path: LIB,
         src: r##"
@@ -122,6 +188,24 @@ const CASES: &[Case] = &[
             end
         "##,
         expect: &[],
+    },
+    Case {
+        name: "NMND003 IO.inspect/3 writes to the device it is given",
+        path: TEST,
+        src: r##"
+            defmodule Shop.IOProxyTest do
+              use ExUnit.Case
+              test "IO.inspect", %{io: io} do
+                IO.inspect(io, %{}, [])
+                IO.inspect(:stderr, [1, 2], label: "list")
+                :stdio |> IO.inspect(:x, [])
+                Enum.each([1], &IO.inspect(:stderr, &1, []))
+                apply_all(&IO.inspect/3)
+                IO.inspect(io, label: "still a leftover")
+              end
+            end
+        "##,
+        expect: &[("NMND003", 9)],
     },
     Case {
         name: "NMND003 does not judge config",

@@ -114,6 +114,26 @@ const CASES: &[Case] = &[
         "##,
         expect: &[],
     },
+    Case {
+        name: "PERF002 pipelines through project functions have a shape not seen here",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Admin do
+              import Ecto.Query
+              alias Shop.{Repo, Topic, NewsItem}
+              def a(n), do: Topic |> Topic.newest_first(:updated_at) |> Topic.limit(n) |> Repo.all()
+              def b(ids), do: NewsItem |> NewsItem.by_ids(ids) |> NewsItem.preload_all() |> Repo.all()
+              def c(repository) do
+                from(r in Shop.Release, select: r.id)
+                |> releases_where(repository)
+                |> Repo.all()
+              end
+              def d, do: Topic |> order_by(:name) |> preload(:items) |> Repo.all()
+              defp releases_where(query, repository), do: where(query, [r], r.repository_id == ^repository.id)
+            end
+        "##,
+        expect: &[("PERF002", 11)],
+    },
 ];
 
 #[test]

@@ -36,8 +36,9 @@ const MAX_STEPS: usize = 4;
 const BOUNDING: &[&str] = &["where", "or_where", "limit", "first", "last"];
 
 /// What makes `query` provably unbounded: a bare schema (`User`), or a `from`/pipeline over
-/// one with no `where`, `limit`, `first` or `last`. `None` when it is bounded or cannot be
-/// told (a function's result, a parameter). `value_of` gives what a variable was bound to
+/// one with no `where`, `limit`, `first` or `last` and whose every step is an `Ecto.Query`
+/// function. `None` when it is bounded or cannot be told (a function's result, a parameter,
+/// a step through a project function). `value_of` gives what a variable was bound to
 /// (`Semantic::binding`).
 pub fn unbounded_query<'t>(
     query: Node<'t>,
@@ -57,8 +58,11 @@ fn unbounded<'t>(
         "alias" => Some("a whole schema"),
         "identifier" if steps < MAX_STEPS => unbounded(value_of(query)?, src, value_of, steps + 1),
         "binary_operator" if operator(query) == Some("|>") => {
+            // Every step must be seen to keep the rows: a bounding step, or a call into the
+            // project (`Topic.limit(5)`, `releases_where(…)`) whose body is not read here,
+            // leaves the shape unknown.
             let step = query.field("right")?;
-            if bounds(step, src) {
+            if !refines(step, src) {
                 return None;
             }
             unbounded(query.field("left")?, src, value_of, steps)
@@ -139,10 +143,11 @@ fn query_function<'s>(call: Node, src: &'s str) -> Option<&'s str> {
     .flatten()
 }
 
-/// Whether a pipeline step filters or bounds the query (`where(…)`, `limit(1)`,
-/// `Ecto.Query.first()`).
-fn bounds(step: Node, src: &str) -> bool {
-    query_function(step, src).is_some_and(|name| BOUNDING.contains(&name))
+/// Whether a pipeline step is an `Ecto.Query` function that keeps the query's rows
+/// (`order_by(…)`, `Ecto.Query.preload(…)`). Bounding steps (`where`, `limit`) and calls of
+/// other functions (`Topic.newest_first()`, a local `by_ids(ids)`) are not.
+fn refines(step: Node, src: &str) -> bool {
+    query_function(step, src).is_some_and(|name| QUERY_FUNCTIONS.contains(&name))
 }
 
 #[cfg(test)]
@@ -190,6 +195,7 @@ mod tests {
             "User |> order_by(:name) |> join(:left, [u], o in assoc(u, :orders)) |> Repo.all()",
             "q = from(u in User, join: o in assoc(u, :orders), on: true)\nRepo.all(q)",
             "Repo.all(Ecto.Query.select(User, [u], u.id))",
+            "User |> Ecto.Query.order_by(:name) |> Ecto.Query.preload(:orders) |> Repo.all()",
         ] {
             assert!(judge(src).is_some(), "{src}");
         }
@@ -207,6 +213,14 @@ mod tests {
             "Repo.all(User.active())",
             "q = from(u in User, where: u.admin)\nRepo.all(q)",
             "Repo.all(from u in subquery_fn(), select: u)",
+            // Steps that call the project: their bodies may filter or bound.
+            "Topic |> Topic.limit(5) |> Repo.all()",
+            "NewsItem |> NewsItem.by_ids(ids) |> NewsItem.preload_all() |> Repo.all()",
+            "Sponsor |> Sponsor.newest_first(:updated_at) |> order_by(:name) |> Repo.all()",
+            "from(r in Release, select: r.id) |> releases_where(repository, packages) |> Repo.all()",
+            "q = from(r in Release, select: r.id) |> releases_where(repository)\nRepo.all(q)",
+            "Repo.all(releases_where(from(r in Release), repository))",
+            "User |> Ecto.Query.order_by(:name) |> Shop.Scope.visible() |> Repo.all()",
         ] {
             assert_eq!(judge(src), None, "{src}");
         }

@@ -88,7 +88,10 @@ const MAX_PATTERN_DEPTH: usize = 8;
 #[derive(Debug)]
 pub struct Semantic {
     scopes: Vec<Scope>,
-    modules: Vec<(usize, String)>,
+    /// The enclosing `defmodule`/`defprotocol` calls, innermost last: start, end, full name.
+    modules: Vec<(usize, usize, String)>,
+    /// The enclosing `defimpl` calls, innermost last: their byte ranges.
+    impls: Vec<(usize, usize)>,
     /// Nested by `end`; a context may start after the node that pushed it (a `do` block).
     contexts: Vec<Context>,
     /// Nested by `end`, like `contexts`.
@@ -119,6 +122,7 @@ impl Default for Semantic {
                 ..Scope::default()
             }],
             modules: Vec::new(),
+            impls: Vec::new(),
             contexts: Vec::new(),
             bounded: Vec::new(),
             functions: Vec::new(),
@@ -235,8 +239,11 @@ impl Semantic {
         while self.scopes.last().is_some_and(|s| s.end_byte <= start) {
             self.scopes.pop();
         }
-        while self.modules.last().is_some_and(|(end, _)| *end <= start) {
+        while self.modules.last().is_some_and(|(_, end, _)| *end <= start) {
             self.modules.pop();
+        }
+        while self.impls.last().is_some_and(|&(_, end)| end <= start) {
+            self.impls.pop();
         }
         while self.contexts.last().is_some_and(|c| c.end <= start) {
             self.contexts.pop();
@@ -262,7 +269,8 @@ impl Semantic {
         }
         self.next_expiry = [
             self.scopes.last().map(|s| s.end_byte),
-            self.modules.last().map(|(end, _)| *end),
+            self.modules.last().map(|(_, end, _)| *end),
+            self.impls.last().map(|&(_, end)| end),
             self.contexts.last().map(|c| c.end),
             self.bounded.last().map(|b| b.end),
             self.functions.last().map(|&(_, end)| end),
@@ -489,7 +497,7 @@ impl Semantic {
             // A protocol is a module too: `defprotocol Size` inside `Shop` is `Shop.Size`.
             "defmodule" | "defprotocol" => {
                 if let Some(full) = self.nested_module_name(call, src) {
-                    self.modules.push((end, full));
+                    self.modules.push((call.start_byte(), end, full));
                     self.expires_at(end);
                 }
                 if let Some(body) = do_body(call, src) {
@@ -497,6 +505,8 @@ impl Semantic {
                 }
             }
             "defimpl" => {
+                self.impls.push((call.start_byte(), end));
+                self.expires_at(end);
                 if let Some(body) = do_body(call, src) {
                     self.push_context(body, ContextKind::ModuleBody);
                 }
@@ -556,7 +566,26 @@ impl Semantic {
     }
 
     pub fn current_module(&self) -> Option<&str> {
-        self.modules.last().map(|(_, name)| name.as_str())
+        self.modules.last().map(|(_, _, name)| name.as_str())
+    }
+
+    /// The byte range of the innermost `defmodule`/`defprotocol` call around the current node.
+    pub fn current_module_range(&self) -> Option<(usize, usize)> {
+        self.modules.last().map(|&(start, end, _)| (start, end))
+    }
+
+    /// Whether the current node is in the body of a protocol implementation (`defimpl`),
+    /// with no `defmodule` nested closer to it.
+    pub fn in_protocol_impl(&self) -> bool {
+        let Some(&(start, end)) = self.impls.last() else {
+            return false;
+        };
+        let inside = start <= self.position && self.position < end;
+        inside
+            && self
+                .modules
+                .last()
+                .is_none_or(|&(module, _, _)| module < start)
     }
 
     pub fn exec_context(&self) -> ExecContext {
@@ -925,6 +954,37 @@ end
                 ("probe_body", true),
                 ("probe_function", false),
                 ("probe_macro", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn protocol_implementation_bodies() {
+        let src = r#"
+defmodule M do
+  def f, do: probe_module()
+  defimpl String.Chars do
+    def to_string(_), do: probe_impl()
+    defmodule Inner do
+      def g, do: probe_nested_module()
+    end
+    def h, do: probe_impl_again()
+  end
+  def i, do: probe_after_impl()
+end
+defimpl Inspect, for: M do
+  def inspect(_, _), do: probe_top_level_impl()
+end
+"#;
+        expect(
+            probes(src, Semantic::in_protocol_impl),
+            &[
+                ("probe_module", false),
+                ("probe_impl", true),
+                ("probe_nested_module", false),
+                ("probe_impl_again", true),
+                ("probe_after_impl", false),
+                ("probe_top_level_impl", true),
             ],
         );
     }

@@ -6,7 +6,8 @@ use crate::checks::FileContext;
 
 pub fn check(migration: &Migration, cx: &mut FileContext) {
     for op in &migration.operations {
-        if op.name != "create" || op.on_repo {
+        // `down` runs on rollback, an operator's action outside the rolling deploy.
+        if op.name != "create" || op.on_repo || !op.runs.on_migrate() {
             continue;
         }
         let Some(constraint) = op.wrapped(&["constraint"], cx.src) else {

@@ -13,7 +13,7 @@ pub fn check(migration: &Migration, cx: &mut FileContext) {
         let concurrent = op
             .wrapped(INDEXES, cx.src)
             .is_some_and(|index| has_option(index, "concurrently", "true", cx.src));
-        if concurrent && !op.on_repo {
+        if concurrent && !op.on_repo && op.runs.ever() {
             cx.report(
                 "MIGR004",
                 op.call,

@@ -5,7 +5,11 @@ use super::model::Migration;
 use crate::checks::FileContext;
 
 pub fn check(migration: &Migration, cx: &mut FileContext) {
-    for op in migration.operations.iter().filter(|op| op.on_repo) {
+    for op in migration
+        .operations
+        .iter()
+        .filter(|op| op.on_repo && op.runs.ever())
+    {
         cx.report(
             "MIGR006",
             op.call,

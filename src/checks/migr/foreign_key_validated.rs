@@ -7,8 +7,10 @@ use crate::syntax::local_call_name;
 
 pub fn check(migration: &Migration, cx: &mut FileContext) {
     for op in &migration.operations {
-        let changes_column =
-            matches!(op.name, "add" | "add_if_not_exists" | "modify") && !op.on_repo;
+        // `down` runs on rollback, an operator's action outside the rolling deploy.
+        let changes_column = matches!(op.name, "add" | "add_if_not_exists" | "modify")
+            && !op.on_repo
+            && op.runs.on_migrate();
         let Block::AlterTable(table) = op.block else {
             continue;
         };

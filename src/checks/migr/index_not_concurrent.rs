@@ -8,7 +8,9 @@ pub const INDEXES: &[&str] = &["index", "unique_index"];
 
 pub fn check(migration: &Migration, cx: &mut FileContext) {
     for op in &migration.operations {
+        // `down` runs on rollback, an operator's action outside the rolling deploy.
         if op.on_repo
+            || !op.runs.on_migrate()
             || !matches!(
                 op.name,
                 "create" | "create_if_not_exists" | "drop" | "drop_if_exists"

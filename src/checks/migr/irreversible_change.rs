@@ -8,7 +8,7 @@ pub fn check(migration: &Migration, cx: &mut FileContext) {
     for op in migration
         .operations
         .iter()
-        .filter(|op| op.function == "change" && !op.on_repo)
+        .filter(|op| op.runs.change && !op.on_repo)
     {
         let why = match op.name {
             "execute" if op.args.len() == 1 => "`execute/1` in `change` has no down SQL",

@@ -6,7 +6,7 @@ use crate::checks::FileContext;
 
 pub fn check(migration: &Migration, cx: &mut FileContext) {
     for op in &migration.operations {
-        let adds = matches!(op.name, "add" | "add_if_not_exists") && !op.on_repo;
+        let adds = matches!(op.name, "add" | "add_if_not_exists") && !op.on_repo && op.runs.ever();
         if !adds || !matches!(op.block, Block::AlterTable(_)) {
             continue;
         }
