@@ -347,7 +347,6 @@ impl<'a> Analyzer<'a> {
         }
         let lines = LineIndex::new(src);
         let mut directives: Vec<Directive> = lines
-            .lines
             .iter()
             .enumerate()
             .filter_map(|(index, line)| {
@@ -423,7 +422,8 @@ impl<'a> Analyzer<'a> {
         }
         match class {
             Kind::Comment => {
-                let line = lines.line_of(node.start_byte());
+                // The tree knows each node's row: no search of the line starts.
+                let line = node.start_position().row;
                 if let Some(d) = suppress::parse_directive(
                     walk.cx.text(node),
                     node.start_byte(),
@@ -579,9 +579,7 @@ impl<'a> Analyzer<'a> {
             .map(|(mut finding, module)| {
                 let line = finding.span.start_line;
                 let text_hash = *line_hashes.entry(line).or_insert_with(|| {
-                    line_hash(&normalize_line(
-                        lines.lines.get(line as usize - 1).copied().unwrap_or(""),
-                    ))
+                    line_hash(&normalize_line(lines.line(line as usize - 1).unwrap_or("")))
                 });
                 let occurrence = seen
                     .entry((finding.rule.clone(), module.clone(), text_hash))

@@ -3,6 +3,7 @@
 
 use crate::checks::{Check, FileContext};
 use memchr::memmem;
+use std::sync::LazyLock;
 
 pub struct ConflictMarker;
 
@@ -54,6 +55,13 @@ impl Check for ConflictMarker {
 /// closing marker too, since a Markdown or reStructuredText heading is underlined the same way.
 pub fn conflict_markers(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
+    // Every conflict has an opening or a closing marker: two searches decide for almost
+    // every file, with searchers built once.
+    static EDGES: LazyLock<[memmem::Finder<'static>; 2]> =
+        LazyLock::new(|| [memmem::Finder::new(OPENING), memmem::Finder::new(CLOSING)]);
+    if EDGES.iter().all(|edge| edge.find(bytes).is_none()) {
+        return Vec::new();
+    }
     let starts_line = |at: usize| at == 0 || bytes[at - 1] == b'\n';
     let line_end = |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
     let mut found = Vec::new();

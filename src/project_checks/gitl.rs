@@ -37,7 +37,7 @@ impl ProjectCheck for ConventionalCommits {
             cx.report_commit(
                 RULE,
                 anchor,
-                Span::default(),
+                Span::first_line(),
                 &commit.id,
                 format!("commit {short} \"{shown}\": {problem}"),
             );

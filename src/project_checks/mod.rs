@@ -127,7 +127,7 @@ impl ProjectContext<'_> {
     /// Report `rule` on the 0-based `line` of `path`, whose text is `content`.
     pub fn report(&mut self, rule: &str, path: &str, content: &str, line: usize, message: String) {
         let lines = LineIndex::new(content);
-        let text = lines.lines.get(line).copied().unwrap_or("");
+        let text = lines.line(line).unwrap_or("");
         let start = lines.start_of(line).min(content.len());
         let span = lines.span(content, start, start + text.len());
         self.push(rule, path, span, message);

@@ -1,7 +1,8 @@
 //! Facts about config files (`config/*.exs`): which keys they set.
 
-use super::{call_args, keyword_key, local_call_name, named_children};
+use super::{keyword_key, local_call_name, named_children};
 use crate::syntax::kinds::Fields;
+use crate::syntax::last_call_arg;
 use tree_sitter::Node;
 
 /// How deep `set_keys` looks for `config` calls: they sit at the top of a config file or
@@ -22,9 +23,9 @@ fn collect(node: Node, src: &str, depth: usize, keys: &mut Vec<String>) {
         return;
     }
     if local_call_name(node, src) == Some("config") {
-        if let Some(last) = call_args(node).last().filter(|a| a.kind() == "keywords") {
+        if let Some(last) = last_call_arg(node).filter(|a| a.kind() == "keywords") {
             keys.extend(
-                named_children(*last)
+                named_children(last)
                     .filter_map(|pair| pair.field("key"))
                     .map(|key| keyword_key(key, src).to_string()),
             );

@@ -3,6 +3,7 @@
 use super::calls::Call;
 use super::kinds::Fields;
 use super::{call_args, keyword_key, local_call_name, named_children, operator, text};
+use crate::syntax::first_call_arg;
 use tree_sitter::Node;
 
 /// A module that is a Repo in the contract's sense: `Repo`, or any module whose last part is
@@ -78,7 +79,7 @@ fn unbounded<'t>(
             }
             // `order_by(User, …)`, `select(User, …)`, `join(User, …)`: the first argument
             // is the query they refine.
-            let source = *call_args(query).first()?;
+            let source = first_call_arg(query)?;
             QUERY_FUNCTIONS
                 .contains(&name)
                 .then(|| unbounded(source, src, value_of, steps))
@@ -180,7 +181,7 @@ mod tests {
         };
         let query = match operator(*last) {
             Some("|>") => last.field("left").unwrap(),
-            _ => *call_args(*last).first().unwrap(),
+            _ => *first_call_arg(*last).as_ref().unwrap(),
         };
         unbounded_query(query, src, &value_of)
     }

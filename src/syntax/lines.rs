@@ -4,25 +4,39 @@ use crate::finding::Span;
 
 /// Byte offset ↔ line/column conversions for one file.
 pub struct LineIndex<'s> {
+    src: &'s str,
     starts: Vec<usize>,
-    pub lines: Vec<&'s str>,
 }
 
 impl<'s> LineIndex<'s> {
     pub fn new(src: &'s str) -> Self {
-        // One vectorised pass for the line breaks; the lines are slices between them.
-        let mut starts = vec![0];
+        // One vectorised pass for the line breaks; a line's text is sliced when asked for.
+        let mut starts = Vec::with_capacity(src.len() / 32 + 1);
+        starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
-        let ends = starts[1..].iter().map(|&next| next - 1).chain([src.len()]);
-        let lines = starts
-            .iter()
-            .zip(ends)
-            .map(|(&start, end)| {
-                let line = &src[start..end];
-                line.strip_suffix('\r').unwrap_or(line)
-            })
-            .collect();
-        LineIndex { starts, lines }
+        LineIndex { src, starts }
+    }
+
+    /// The text of the 0-based `line`, without its line break (`\n` or `\r\n`); `None`
+    /// past the last line.
+    pub fn line(&self, line: usize) -> Option<&'s str> {
+        let start = *self.starts.get(line)?;
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(self.src.len(), |next| next - 1);
+        let text = self.src.get(start..end)?;
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+
+    /// The number of lines, the last one included even when empty (never 0).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Every line's text, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'s str> + '_ {
+        (0..self.line_count()).filter_map(|i| self.line(i))
     }
 
     /// Byte offset where each line starts.
@@ -32,9 +46,10 @@ impl<'s> LineIndex<'s> {
 
     /// Lines as an editor counts them (a trailing newline does not start a new line).
     pub fn count(&self) -> usize {
-        match self.lines.last() {
-            Some(&"") => self.lines.len() - 1,
-            _ => self.lines.len(),
+        let lines = self.line_count();
+        match self.line(lines - 1) {
+            Some("") => lines - 1,
+            _ => lines,
         }
     }
 

@@ -4,6 +4,7 @@
 
 use super::{body_statements, call_args, keyword_key, local_call_name, module_attribute, text};
 use crate::finding::Span;
+use crate::syntax::first_call_arg;
 use crate::syntax::kinds::Fields;
 use crate::syntax::lines::LineIndex;
 use crate::syntax::named_children;
@@ -153,7 +154,7 @@ pub fn facts(root: Node, src: &str, lines: &LineIndex) -> MixFacts {
 
 /// `def name do …`, `def name(args)`, `defp name, do: …` → `name`.
 fn defined_name<'s>(def: Node, src: &'s str) -> Option<&'s str> {
-    let head = *call_args(def).first()?;
+    let head = first_call_arg(def)?;
     match head.kind() {
         "identifier" => Some(text(head, src)),
         "call" => local_call_name(head, src),
@@ -202,8 +203,7 @@ impl<'t> Reader<'t, '_> {
     fn head_span(&self, node: Node) -> Span {
         let start = node.start_byte();
         let line = self.lines.line_of(start);
-        let line_end =
-            self.lines.start_of(line) + self.lines.lines.get(line).map_or(0, |l| l.len());
+        let line_end = self.lines.start_of(line) + self.lines.line(line).map_or(0, str::len);
         self.lines
             .span(self.src, start, node.end_byte().min(line_end.max(start)))
     }

@@ -113,6 +113,24 @@ pub fn call_args(call: Node) -> Vec<Node> {
         .collect()
 }
 
+/// The first argument of a call, found without collecting the others (`def`'s head, the
+/// module of `defmodule`): the walk asks this of almost every definition.
+pub fn first_call_arg(call: Node) -> Option<Node> {
+    let args = call_arguments(call)?;
+    (0..args.named_child_count() as u32)
+        .filter_map(|i| args.named_child(i))
+        .find(|child| kind(*child) != Kind::Comment)
+}
+
+/// The last argument of a call (where a `do:` keyword list or options sit).
+pub fn last_call_arg(call: Node) -> Option<Node> {
+    let args = call_arguments(call)?;
+    (0..args.named_child_count() as u32)
+        .rev()
+        .filter_map(|i| args.named_child(i))
+        .find(|child| kind(*child) != Kind::Comment)
+}
+
 /// The `do_block` of a call (`defmodule X do … end`), if written in block form.
 pub fn do_block(call: Node) -> Option<Node> {
     let mut cursor = call.walk();
@@ -128,7 +146,7 @@ pub fn body_statements<'t>(call: Node<'t>, src: &str) -> Vec<Node<'t>> {
             .filter(|n| !n.kind().ends_with("_block"))
             .collect();
     }
-    let Some(value) = keyword_value(call_args(call).last().copied(), "do", src) else {
+    let Some(value) = keyword_value(last_call_arg(call), "do", src) else {
         return Vec::new();
     };
     if value.kind() == "block" {

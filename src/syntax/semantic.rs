@@ -8,6 +8,7 @@ use super::calls::{CallHead, call_head};
 use super::kinds::{Kind, kind};
 use super::{alias_text, call_args, keyword_value, local_call_name, named_children, text};
 use crate::syntax::kinds::Fields;
+use crate::syntax::{first_call_arg, last_call_arg};
 use tree_sitter::Node;
 
 /// When the code at a point executes. Statements directly in a module body, module attribute
@@ -458,7 +459,7 @@ impl Semantic {
         let end = call.end_byte();
         match name {
             n if RUNTIME_DEFINITIONS.contains(&n) || COMPILE_TIME_DEFINITIONS.contains(&n) => {
-                if let Some(head) = call_args(call).first() {
+                if let Some(head) = first_call_arg(call).as_ref() {
                     let guarded = guard_bounded(*head, src);
                     self.bound(call, guarded);
                     // `def f(x) when …`: the head is the guard's left side.
@@ -542,7 +543,7 @@ impl Semantic {
     /// The full name of a `defmodule`, prefixed by the enclosing module as Elixir does, and the
     /// implicit alias a nested module creates in its parent.
     fn nested_module_name(&mut self, call: Node, src: &str) -> Option<String> {
-        let name_node = *call_args(call).first()?;
+        let name_node = first_call_arg(call)?;
         // `defmodule __MODULE__.Sub` names `Parent.Sub` and creates no alias.
         if name_node.kind() == "dot" {
             return self.resolve_module(name_node, src).map(bounded_name);
@@ -819,13 +820,13 @@ fn if_branch(call: Node, src: &str) -> Option<(usize, usize)> {
             .map_or(block.end_byte(), |e| e.start_byte());
         return Some((block.start_byte(), end));
     }
-    let value = keyword_value(call_args(call).last().copied(), "do", src)?;
+    let value = keyword_value(last_call_arg(call), "do", src)?;
     Some((value.start_byte(), value.end_byte()))
 }
 
 /// The `do` body of a call: its `do_block`, or the value of a `do:` keyword.
 fn do_body<'t>(call: Node<'t>, src: &str) -> Option<Node<'t>> {
-    super::do_block(call).or_else(|| keyword_value(call_args(call).last().copied(), "do", src))
+    super::do_block(call).or_else(|| keyword_value(last_call_arg(call), "do", src))
 }
 
 /// `[to_atom: 1, decode: 2]` → names with arities. `:functions`/`:macros` → `None` (all).

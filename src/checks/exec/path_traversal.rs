@@ -3,6 +3,7 @@
 
 use crate::checks::{CallInterest, Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
+use crate::syntax::first_call_arg;
 use crate::syntax::kinds::Fields;
 use crate::syntax::semantic::bound_variables;
 use crate::syntax::{call_args, local_call_name, named_children, text};
@@ -125,7 +126,7 @@ fn action_params(cx: &FileContext) -> Vec<(usize, usize)> {
     if local_call_name(definition, cx.src) != Some("def") {
         return Vec::new();
     }
-    let Some(mut head) = call_args(definition).first().copied() else {
+    let Some(mut head) = first_call_arg(definition) else {
         return Vec::new();
     };
     // `def show(conn, params) when …`: the head is the guard's left side.

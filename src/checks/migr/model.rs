@@ -5,6 +5,7 @@ use crate::syntax::kinds::Fields;
 use crate::syntax::{
     call_args, do_block, keyword_value, local_call_name, module_attribute, named_children, text,
 };
+use crate::syntax::{first_call_arg, last_call_arg};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -110,7 +111,7 @@ pub fn name_literal<'s>(node: Node, src: &'s str) -> Option<&'s str> {
 
 /// The value of option `key` in the trailing keyword list of the call `call`.
 pub fn call_option<'t>(call: Node<'t>, key: &str, src: &str) -> Option<Node<'t>> {
-    keyword_value(call_args(call).last().copied(), key, src)
+    keyword_value(last_call_arg(call), key, src)
 }
 
 /// Whether option `key` of `call` is written as `value` (`concurrently: true`).
@@ -121,7 +122,7 @@ pub fn has_option(call: Node, key: &str, value: &str, src: &str) -> bool {
 /// The table a `table(:t)`, `index(:t, …)` or `constraint(:t, …)` call names, as written
 /// without `:` or quotes.
 pub fn table_name<'s>(wrapper: Node, src: &'s str) -> Option<&'s str> {
-    let first = *call_args(wrapper).first()?;
+    let first = first_call_arg(wrapper)?;
     let name = text(first, src);
     Some(name.trim_start_matches(':').trim_matches('"'))
 }
@@ -328,7 +329,7 @@ impl<'t, 's> Migration<'t, 's> {
             for arg in args {
                 self.visit(arg, src, block, function, depth + 1);
             }
-        } else if let Some(value) = keyword_value(call_args(node).last().copied(), "do", src) {
+        } else if let Some(value) = keyword_value(last_call_arg(node), "do", src) {
             self.visit(value, src, block, function, depth + 1);
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::checks::{CallInterest, Check, FileContext};
 use crate::syntax::calls::{Call, CallForm};
+use crate::syntax::first_call_arg;
 use crate::syntax::kinds::Fields;
 use crate::syntax::outline::ModuleOutline;
 use crate::syntax::semantic::bound_variables;
@@ -154,7 +155,7 @@ fn declining_clause<'t>(node: Node, cx: &FileContext<'t>) -> Option<(&'t str, us
     if body.byte_range() != node.byte_range() {
         return None;
     }
-    let head = *call_args(def).first()?;
+    let head = first_call_arg(def)?;
     let head = match operator(head) {
         Some("when") => head.field("left")?,
         _ => head,

@@ -213,8 +213,7 @@ impl Extraction<'_, '_> {
     fn head_span(&self, node: Node) -> Span {
         let start = node.start_byte();
         let line = self.lines.line_of(start);
-        let line_end =
-            self.lines.start_of(line) + self.lines.lines.get(line).map_or(0, |l| l.len());
+        let line_end = self.lines.start_of(line) + self.lines.line(line).map_or(0, str::len);
         self.lines
             .span(self.src, start, node.end_byte().min(line_end.max(start)))
     }

@@ -4,6 +4,7 @@
 use super::literals::atom_name;
 use super::prod_code::prod_statements;
 use super::{Controller, ControllerPlug, Endpoint, Extraction, MAX_DEPTH, WebFacts};
+use crate::syntax::first_call_arg;
 use crate::syntax::kinds::Fields;
 use crate::syntax::{
     alias_declarations, alias_text, body_statements, call_args, local_call_name, module_attribute,
@@ -121,7 +122,7 @@ impl<'t, 's> ModuleInfo<'t, 's> {
                     module.aliases.extend(declared);
                 }
                 Some("def" | "defp") => {
-                    let head = call_args(statement).first().copied();
+                    let head = first_call_arg(statement);
                     // `def name(args) when guard`: the name is in the guard's left side.
                     let head = head.map(|h| match operator(h) {
                         Some("when") => h.field("left").unwrap_or(h),

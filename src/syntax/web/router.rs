@@ -6,6 +6,7 @@ use super::module::ModuleInfo;
 use super::prod_code::{prod_branches, prod_statements};
 use super::{Extraction, MAX_DEPTH, Pipeline, Route, Router};
 use crate::finding::Span;
+use crate::syntax::first_call_arg;
 use crate::syntax::{
     alias_text, body_statements, call_args, do_block, keyword_value, local_call_name,
     named_children, text,
@@ -20,7 +21,7 @@ impl Extraction<'_, '_> {
             .iter()
             .filter(|s| local_call_name(**s, src) == Some("pipeline"))
             .filter_map(|s| {
-                let name = atom_name(*call_args(*s).first()?, src)?;
+                let name = atom_name(first_call_arg(*s)?, src)?;
                 let plugs = prod_statements(body_statements(*s, src), src, 0)
                     .into_iter()
                     .filter_map(|p| self.plug(p, module))
