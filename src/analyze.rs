@@ -442,6 +442,7 @@ impl<'a> Analyzer<'a> {
             Kind::Call | Kind::UnaryOperator
                 if !self.call_checks.is_empty()
                     && !walk.cx.semantic.is_definition_head(node)
+                    && !walk.cx.semantic.in_typespec()
                     && self.call_names.as_ref().is_none_or(|names| match head {
                         Some(head) => names.wants(&head, src),
                         None if class == Kind::UnaryOperator => {

@@ -102,6 +102,15 @@ fn judges_line(rule: &Rule) -> String {
             rule.def.exempt_modules.join(", ")
         );
     }
+    for (name, option) in &rule.def.options {
+        let _ = write!(
+            line,
+            "\nSetting `{name}`: {} Default: `{}` (change with `[rules.{}] {name} = [...]`)",
+            option.description,
+            option.default.join("`, `"),
+            rule.def.id
+        );
+    }
     line
 }
 

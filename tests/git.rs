@@ -308,6 +308,49 @@ fn an_umbrella_app_without_a_readme_and_its_deps_in_the_root_lock() {
 }
 
 #[test]
+fn an_umbrella_with_its_own_apps_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "mix.exs",
+        "defmodule Platform.MixProject do\n  use Mix.Project\n  def project, do: [apps_path: \"services\", deps: []]\nend\n",
+    );
+    write(root, "README.md", README);
+    write(
+        root,
+        "services/billing/mix.exs",
+        "defmodule Billing.MixProject do\n  use Mix.Project\n  def project, do: [app: :billing]\nend\n",
+    );
+    write(
+        root,
+        "services/billing/lib/billing.ex",
+        "defmodule Billing do\n  def charge(x), do: String.to_atom(x)\nend\n",
+    );
+    Git::init(root).commit("chore: umbrella");
+    // From inside an app, the run's root is the umbrella; the app is an app of it.
+    let (_, found) = json(
+        &root.join("services/billing/lib"),
+        &["--select", "RDME001,ZERO001"],
+    );
+    assert_eq!(
+        found,
+        [
+            (
+                "RDME001".to_string(),
+                "services/billing/mix.exs".to_string(),
+                1
+            ),
+            (
+                "ZERO001".to_string(),
+                "services/billing/lib/billing.ex".to_string(),
+                2
+            ),
+        ]
+    );
+}
+
+#[test]
 fn changed_since_limits_findings_and_judges_the_commits_of_the_range() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -208,6 +208,25 @@ const CASES: &[Case] = &[
         expect: &[("NMND003", 9)],
     },
     Case {
+        name: "NMND003 output a test captures is its subject; typespecs hold no calls",
+        path: TEST,
+        src: r##"
+            defmodule Shop.KernelTest do
+              use ExUnit.Case
+              import ExUnit.CaptureIO
+              test "dbg prints" do
+                assert capture_io(fn -> dbg(1) end) =~ "1"
+                assert capture_io(:stderr, fn -> IO.inspect(2) end) == "2\n"
+                assert ExUnit.CaptureLog.capture_log(fn -> IO.inspect(3) end)
+                IO.inspect(4)
+              end
+              @spec dbg(term, keyword) :: term
+              def dbg(code, _opts), do: code
+            end
+        "##,
+        expect: &[("NMND003", 8)],
+    },
+    Case {
         name: "NMND003 does not judge config",
         path: "config/dev.exs",
         src: r##"

@@ -93,9 +93,13 @@ enum Stale {
 
 fn stale(project: &ProjectModel, path: &str) -> Option<Stale> {
     let (dir, within) = project.within_mix_project(path);
+    // Under `test/`, compiled modules, archives and whole build trees are test data (a
+    // fixture archive, a prebuilt `.beam`); backups and merge leftovers are not.
+    let fixture = within.starts_with("test/");
     if let Some(top) = within.split('/').next()
         && within.contains('/')
         && BUILD_DIRS.contains(&top)
+        && !fixture
     {
         let dir = if dir.is_empty() {
             top.to_string()
@@ -111,6 +115,7 @@ fn stale(project: &ProjectModel, path: &str) -> Option<Stale> {
         _ if name.ends_with(".orig") || name.ends_with(".rej") => "a merge or patch leftover",
         _ if name.ends_with(".bak") || name.ends_with('~') => "an editor backup",
         _ if name.ends_with(".swp") => "an editor swap file",
+        _ if fixture && (name.ends_with(".beam") || name.ends_with(".ez")) => return None,
         _ if name.ends_with(".beam") => "a compiled module",
         _ if name.ends_with(".ez") => "a built archive",
         _ => return None,

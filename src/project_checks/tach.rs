@@ -20,6 +20,7 @@ impl ProjectCheck for TestsExist {
         for module in &facts.modules {
             if module.kind == ModuleKindFact::Protocol
                 || module.hidden
+                || module.deprecated
                 || !module.public_api
                 || cx.exempts(RULE, &module.name)
                 || facts.tested_modules.contains(&module.name)

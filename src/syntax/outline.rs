@@ -87,6 +87,9 @@ pub struct ModuleFact {
     pub kind: ModuleKindFact,
     /// `@moduledoc false`: not part of the documented API.
     pub hidden: bool,
+    /// `@moduledoc deprecated: "…"`: on its way out.
+    #[serde(default)]
+    pub deprecated: bool,
     /// It has a public function that is not a callback of a behaviour it declares (nor
     /// hidden by name, like `__using__`, nor a function component): something to test.
     pub public_api: bool,
@@ -133,6 +136,7 @@ impl ModuleFact {
                 ModuleKind::Protocol => ModuleKindFact::Protocol,
             },
             hidden: outline.doc == ModuleDoc::Hidden,
+            deprecated: outline.deprecated,
             public_api,
             callback_questions,
             release_migrator: defines("migrate", 0) && defines_any("rollback"),

@@ -105,8 +105,14 @@ pub struct Semantic {
     skipped_in_prod: Vec<(usize, usize)>,
     /// Code that runs once per element (see `in_per_item_code`), nested by end.
     per_item: Vec<(usize, usize)>,
+    /// The arguments of `capture_io`/`capture_log` calls: output produced there is what a
+    /// test asserts on.
+    captured: Vec<(usize, usize)>,
     /// The head (`name(args)`) of the last definition entered: a pattern, not a call.
     definition_head: (usize, usize),
+    /// The last typespec attribute entered (`@spec`, `@type`, `@callback`, …): its
+    /// `name(args)` forms are types, not calls.
+    typespec: (usize, usize),
     /// The smallest end of the ranges on top of the stacks: before it nothing closes.
     next_expiry: usize,
     /// The node just entered is a `defmodule` or `defprotocol` call.
@@ -114,6 +120,16 @@ pub struct Semantic {
     /// Start of the node being visited.
     position: usize,
 }
+
+/// Attributes whose value is a typespec.
+const TYPESPEC_ATTRIBUTES: &[&str] = &[
+    "spec",
+    "type",
+    "typep",
+    "opaque",
+    "callback",
+    "macrocallback",
+];
 
 impl Default for Semantic {
     fn default() -> Self {
@@ -130,7 +146,9 @@ impl Default for Semantic {
             bindings: Vec::new(),
             skipped_in_prod: Vec::new(),
             per_item: Vec::new(),
+            captured: Vec::new(),
             definition_head: (0, 0),
+            typespec: (0, 0),
             next_expiry: usize::MAX,
             entered_module: false,
             position: 0,
@@ -226,10 +244,13 @@ impl Semantic {
             }
             Kind::BinaryOperator if super::operator(node) == Some("=") => self.record_match(node),
             // `@attr value`: the value is computed while compiling the module.
-            Kind::UnaryOperator
-                if super::module_attribute(node, src).is_some_and(|(_, v)| v.is_some()) =>
-            {
-                self.push_context(node, ContextKind::Attribute)
+            Kind::UnaryOperator => {
+                if let Some((name, Some(_))) = super::module_attribute(node, src) {
+                    if TYPESPEC_ATTRIBUTES.contains(&name) {
+                        self.typespec = (node.start_byte(), node.end_byte());
+                    }
+                    self.push_context(node, ContextKind::Attribute)
+                }
             }
             _ => {}
         }
@@ -268,6 +289,9 @@ impl Semantic {
         while self.per_item.last().is_some_and(|&(_, end)| end <= start) {
             self.per_item.pop();
         }
+        while self.captured.last().is_some_and(|&(_, end)| end <= start) {
+            self.captured.pop();
+        }
         self.next_expiry = [
             self.scopes.last().map(|s| s.end_byte),
             self.modules.last().map(|(_, end, _)| *end),
@@ -278,6 +302,7 @@ impl Semantic {
             self.bindings.last().map(|b| b.end),
             self.skipped_in_prod.last().map(|&(_, end)| end),
             self.per_item.last().map(|&(_, end)| end),
+            self.captured.last().map(|&(_, end)| end),
         ]
         .into_iter()
         .flatten()
@@ -317,6 +342,12 @@ impl Semantic {
     /// the function being defined, so it is not a call.
     pub fn is_definition_head(&self, node: Node) -> bool {
         (node.start_byte(), node.end_byte()) == self.definition_head
+    }
+
+    /// Whether the current node is inside a typespec (`@spec dbg(t) :: t`, `@type`,
+    /// `@callback`): what looks like a call there names a type.
+    pub fn in_typespec(&self) -> bool {
+        (self.typespec.0..self.typespec.1).contains(&self.position)
     }
 
     /// Where the variable `name` was last bound before the current node in the same
@@ -360,6 +391,14 @@ impl Semantic {
 
     /// Whether the current node lies in a branch that never runs in production (`if
     /// config_env() == :dev do … end`, `unless Mix.env() == :prod`).
+    /// Whether the current node runs inside `capture_io(fn -> … end)` or `capture_log`
+    /// (ExUnit's, imported): its output is captured for an assertion, not left behind.
+    pub fn in_captured_output(&self) -> bool {
+        self.captured
+            .iter()
+            .any(|&(start, end)| start <= self.position && self.position < end)
+    }
+
     pub fn skipped_in_prod(&self) -> bool {
         self.skipped_in_prod
             .iter()
@@ -403,6 +442,11 @@ impl Semantic {
 
     /// `Enum.map([:a, :b], fn kind -> … end)`: each clause's first parameter is bounded.
     fn enter_remote_call(&mut self, call: Node, head: CallHead, src: &str) {
+        if matches!(head.name, "capture_io" | "capture_log") {
+            self.captured.push((call.start_byte(), call.end_byte()));
+            self.expires_at(call.end_byte());
+            return;
+        }
         let async_stream = head.name.starts_with("async_stream");
         if !ITERATING_FUNCTIONS.contains(&head.name) && !async_stream {
             return;
@@ -469,6 +513,10 @@ impl Semantic {
                     };
                     self.definition_head = (head.start_byte(), head.end_byte());
                 }
+            }
+            "capture_io" | "capture_log" => {
+                self.captured.push((call.start_byte(), end));
+                self.expires_at(end);
             }
             "if" => {
                 let args = call_args(call);
