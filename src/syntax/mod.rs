@@ -97,8 +97,10 @@ pub fn descendants_outside_fns<'t>(node: Node<'t>) -> impl Iterator<Item = Node<
 
 /// The `arguments` node of a call, if it has one.
 pub fn call_arguments(call: Node) -> Option<Node> {
-    let mut cursor = call.walk();
-    call.children(&mut cursor)
+    // A call has a handful of children (target, arguments, do block): indexing them costs
+    // less than the allocation a cursor makes.
+    (0..call.child_count())
+        .filter_map(|i| call.child(i))
         .find(|child| kind(*child) == Kind::Arguments)
 }
 
@@ -133,8 +135,8 @@ pub fn last_call_arg(call: Node) -> Option<Node> {
 
 /// The `do_block` of a call (`defmodule X do … end`), if written in block form.
 pub fn do_block(call: Node) -> Option<Node> {
-    let mut cursor = call.walk();
-    call.children(&mut cursor)
+    (0..call.child_count())
+        .filter_map(|i| call.child(i))
         .find(|child| kind(*child) == Kind::DoBlock)
 }
 
