@@ -10,6 +10,29 @@ const MIGRATION: &str = "priv/repo/migrations/20240101000000_change.exs";
 
 const CASES: &[Case] = &[
     Case {
+        name: "MIGR011 volatile defaults on existing tables, when migrating",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.PublicIds do
+              use Ecto.Migration
+              def up do
+                alter table(:orders) do
+                  add_if_not_exists :public_id, :uuid, default: fragment("uuid_generate_v4()")
+                  add :token, :string, default: fragment("md5(random()::text)")
+                  add :label, :string, default: "uuid_generate_v4()"
+                  add :seen_at, :utc_datetime, default: fragment("now()")
+                end
+              end
+              def down do
+                alter table(:orders) do
+                  add :legacy_id, :uuid, default: fragment("gen_random_uuid()")
+                end
+              end
+            end
+        "##,
+        expect: &[("MIGR011", 5), ("MIGR011", 6)],
+    },
+    Case {
         name: "an unsafe change to an existing table",
         path: MIGRATION,
         src: r##"

@@ -17,6 +17,7 @@ mod model;
 mod not_null_without_default;
 mod table_dropped_or_renamed;
 mod type_changed;
+mod volatile_default;
 
 use crate::checks::{Check, FileContext};
 use crate::syntax::local_call_name;
@@ -37,13 +38,14 @@ const RULES: &[fn(&Migration, &mut FileContext)] = &[
     not_null_without_default::check,
     foreign_key_validated::check,
     check_constraint::check,
+    volatile_default::check,
 ];
 
 impl Check for Migrations {
     fn rules(&self) -> &'static [&'static str] {
         &[
             "MIGR001", "MIGR002", "MIGR003", "MIGR004", "MIGR005", "MIGR006", "MIGR007", "MIGR008",
-            "MIGR009", "MIGR010",
+            "MIGR009", "MIGR010", "MIGR011",
         ]
     }
 
