@@ -10,6 +10,24 @@ const MIGRATION: &str = "priv/repo/migrations/20240101000000_change.exs";
 
 const CASES: &[Case] = &[
     Case {
+        name: "MIGR006 a transaction is reported through the calls it wraps",
+        path: MIGRATION,
+        src: r##"
+            defmodule Shop.Repo.Migrations.Backfill do
+              use Ecto.Migration
+              def up do
+                repo().transaction(fn ->
+                  repo().update_all("orders", set: [kind: "web"])
+                end)
+                repo().transaction(multi())
+              end
+              def down, do: :ok
+              defp multi, do: Ecto.Multi.new()
+            end
+        "##,
+        expect: &[("MIGR006", 5), ("MIGR006", 7)],
+    },
+    Case {
         name: "MIGR011 volatile defaults on existing tables, when migrating",
         path: MIGRATION,
         src: r##"
