@@ -71,6 +71,14 @@ impl<'s> LineIndex<'s> {
         self.spans(src).span(start, end)
     }
 
+    /// The span of `start..end` cut at the end of its first line: a finding points at
+    /// `pipeline :browser do` or at a dependency's tuple, not at the whole construct.
+    pub fn first_line_span(&self, src: &str, start: usize, end: usize) -> Span {
+        let line = self.line_of(start);
+        let line_end = self.start_of(line) + self.line(line).map_or(0, str::len);
+        self.span(src, start, end.min(line_end.max(start)))
+    }
+
     /// A span maker that remembers where it last counted columns, so the spans of many
     /// findings on one long line cost the line's length once, not once per finding. Spans
     /// asked for in increasing order are cheapest; any order is correct.

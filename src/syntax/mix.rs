@@ -201,11 +201,8 @@ impl<'t> Reader<'t, '_> {
     }
 
     fn head_span(&self, node: Node) -> Span {
-        let start = node.start_byte();
-        let line = self.lines.line_of(start);
-        let line_end = self.lines.start_of(line) + self.lines.line(line).map_or(0, str::len);
         self.lines
-            .span(self.src, start, node.end_byte().min(line_end.max(start)))
+            .first_line_span(self.src, node.start_byte(), node.end_byte())
     }
 
     /// Every `{:name, …}` tuple the expression builds as a list element, through `++`,
