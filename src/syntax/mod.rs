@@ -349,3 +349,29 @@ pub fn alias_text(node: Node, src: &str) -> String {
         .filter(|c| !c.is_whitespace())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_arguments_in_every_call_form() {
+        let src = "def f(a), do: a\nfoo(a, # why\n  b)\ndefmodule M do\nend\nbar\n";
+        let tree = parse::parse(src).unwrap();
+        let calls: Vec<Node> = named_children(tree.root_node()).collect();
+        let texts = |nodes: Vec<Node>| nodes.iter().map(|n| text(*n, src)).collect::<Vec<_>>();
+        assert_eq!(texts(call_args(calls[0])), ["f(a)", "do: a"]);
+        assert_eq!(first_call_arg(calls[0]).map(|n| text(n, src)), Some("f(a)"));
+        assert_eq!(last_call_arg(calls[0]).map(|n| text(n, src)), Some("do: a"));
+        assert_eq!(
+            texts(call_args(calls[1])),
+            ["a", "b"],
+            "comments are not arguments"
+        );
+        assert_eq!(last_call_arg(calls[1]).map(|n| text(n, src)), Some("b"));
+        assert!(do_block(calls[2]).is_some());
+        assert_eq!(first_call_arg(calls[2]).map(|n| text(n, src)), Some("M"));
+        assert_eq!(first_call_arg(calls[3]), None);
+        assert!(do_block(calls[0]).is_none());
+    }
+}

@@ -389,8 +389,6 @@ impl Semantic {
             .any(|&(start, end)| start <= self.position && self.position < end)
     }
 
-    /// Whether the current node lies in a branch that never runs in production (`if
-    /// config_env() == :dev do … end`, `unless Mix.env() == :prod`).
     /// Whether the current node runs inside `capture_io(fn -> … end)` or `capture_log`
     /// (ExUnit's, imported): its output is captured for an assertion, not left behind.
     pub fn in_captured_output(&self) -> bool {
@@ -399,6 +397,8 @@ impl Semantic {
             .any(|&(start, end)| start <= self.position && self.position < end)
     }
 
+    /// Whether the current node lies in a branch that never runs in production (`if
+    /// config_env() == :dev do … end`, `unless Mix.env() == :prod`).
     pub fn skipped_in_prod(&self) -> bool {
         self.skipped_in_prod
             .iter()
@@ -926,6 +926,42 @@ mod tests {
         let expected: Vec<(String, bool)> =
             expected.iter().map(|(n, b)| (n.to_string(), *b)).collect();
         assert_eq!(answers, expected);
+    }
+
+    #[test]
+    fn captured_output_and_typespecs() {
+        let src = r#"
+defmodule M do
+  @spec probe_in_spec(t) :: t
+  @type t :: probe_in_type()
+  def f do
+    capture_io(fn -> probe_captured() end)
+    ExUnit.CaptureLog.capture_log(fn -> probe_logged() end)
+    probe_after()
+  end
+end
+"#;
+        let answers = |question: fn(&Semantic) -> bool| probes(src, question);
+        expect(
+            answers(Semantic::in_captured_output),
+            &[
+                ("probe_in_spec", false),
+                ("probe_in_type", false),
+                ("probe_captured", true),
+                ("probe_logged", true),
+                ("probe_after", false),
+            ],
+        );
+        expect(
+            answers(Semantic::in_typespec),
+            &[
+                ("probe_in_spec", true),
+                ("probe_in_type", true),
+                ("probe_captured", false),
+                ("probe_logged", false),
+                ("probe_after", false),
+            ],
+        );
     }
 
     #[test]
