@@ -435,6 +435,25 @@ fn changed_since_limits_findings_and_judges_the_commits_of_the_range() {
             .all(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1)
     );
 
+    // In the terminal a commit finding is one line: the mix.exs it is shown at is no snippet.
+    let text = doctrine(
+        root,
+        &[
+            "check",
+            "--changed-since",
+            "main",
+            "--select",
+            "GITL",
+            "--no-color",
+        ],
+    );
+    assert!(
+        text.stdout.contains("GITL001 [advisory] commit "),
+        "{}",
+        text.stdout
+    );
+    assert!(!text.stdout.contains('╭'), "{}", text.stdout);
+
     // A bumped version: no RELS003.
     write(root, "mix.exs", MIX.replace("1.0.0", "1.1.0"));
     let (_, found) = json(root, &["--changed-since", "main", "--select", "RELS003"]);

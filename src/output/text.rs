@@ -135,8 +135,10 @@ fn write_snippets(cx: &RenderContext, out: &mut String) {
         }
         let (_, source) = current.as_ref().expect("set above");
         // A snippet of minified or generated code helps nobody (and miette cannot draw
-        // columns past u16::MAX): such findings get one plain line.
+        // columns past u16::MAX), nor one of the file a commit finding is shown at: such
+        // findings get one plain line.
         if finding.span.is_whole_file()
+            || finding.commit.is_some()
             || finding.span.end_column > MAX_SNIPPET_COLUMN
             || finding.span.start_column > MAX_SNIPPET_COLUMN
             || !source.showable(finding.span.start_byte, finding.span.end_byte)
