@@ -118,11 +118,7 @@ pub fn scan(
 /// code says the run is incomplete.
 fn guarded(path: &str, analyze: impl FnOnce() -> FileReport) -> FileReport {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(analyze)).unwrap_or_else(|panic| {
-        let reason = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
+        let reason = panic_reason(panic.as_ref());
         FileReport {
             diagnostics: vec![Diagnostic {
                 path: path.to_string(),
@@ -136,6 +132,15 @@ fn guarded(path: &str, analyze: impl FnOnce() -> FileReport) -> FileReport {
             ..FileReport::default()
         }
     })
+}
+
+/// What a caught panic says (its message), for the internal-error diagnostic.
+pub(crate) fn panic_reason(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// The behaviours defined in the project files of `context` that `scanned` does not hold.
@@ -212,8 +217,9 @@ pub fn run(
 ) -> Report {
     let mut report = scan(analyzer, sources, context, project);
     if let Coverage::Project { git } = coverage {
-        let findings =
+        let (findings, diagnostics) =
             crate::project_checks::run(project, sources, &report.facts, git, registry, rules);
+        report.diagnostics.extend(diagnostics);
         let suppressions = &report.facts.suppressions;
         report
             .findings

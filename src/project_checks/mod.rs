@@ -14,7 +14,9 @@ mod rels;
 mod shld;
 mod tach;
 
-use crate::finding::{Finding, ProjectFacts, Span, fingerprint, line_hash, normalize_line};
+use crate::finding::{
+    Diagnostic, DiagnosticKind, Finding, ProjectFacts, Span, fingerprint, line_hash, normalize_line,
+};
 use crate::git::GitFacts;
 use crate::project::ProjectModel;
 use crate::registry::Registry;
@@ -156,6 +158,9 @@ impl ProjectContext<'_> {
 }
 
 /// Run every project check that has an enabled rule.
+/// Run every project check that has an enabled rule. A check that panics (a bug in
+/// doctrine) becomes an internal-error diagnostic — the run exits 2 — and the other checks
+/// still run; what it reported before the panic is kept.
 pub fn run(
     project: &ProjectModel,
     sources: &dyn SourceSet,
@@ -163,8 +168,8 @@ pub fn run(
     git: Option<&GitFacts>,
     registry: &Registry,
     rules: &RuleSet,
-) -> Vec<Finding> {
-    let mut cx = ProjectContext {
+) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let cx = ProjectContext {
         sources,
         facts,
         git,
@@ -172,14 +177,89 @@ pub fn run(
         rules,
         findings: Vec::new(),
     };
-    for check in builtin() {
-        let enabled = check
-            .rules()
-            .iter()
-            .any(|id| registry.position(id).is_some_and(|i| rules.is_enabled(i)));
-        if enabled {
-            check.check(project, &mut cx);
+    run_checks(builtin(), project, cx)
+}
+
+fn run_checks(
+    checks: Vec<Box<dyn ProjectCheck>>,
+    project: &ProjectModel,
+    mut cx: ProjectContext,
+) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    for check in checks {
+        let enabled = check.rules().iter().any(|id| cx.enabled(id));
+        if !enabled {
+            continue;
+        }
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check.check(project, &mut cx)
+        }));
+        if let Err(panic) = outcome {
+            diagnostics.push(Diagnostic {
+                path: "./".into(),
+                kind: DiagnosticKind::InternalError,
+                line: None,
+                message: format!(
+                    "internal error in the project rules {} ({}); they were not fully checked. \
+                     Please report this.",
+                    check.rules().join(", "),
+                    crate::engine::panic_reason(panic.as_ref())
+                ),
+            });
         }
     }
-    cx.findings
+    (cx.findings, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::MemorySources;
+
+    struct Crashing;
+
+    impl ProjectCheck for Crashing {
+        fn rules(&self) -> &'static [&'static str] {
+            &["RDME001"]
+        }
+
+        fn check(&self, _project: &ProjectModel, cx: &mut ProjectContext) {
+            cx.report_dir("RDME001", "", "reported before the crash".into());
+            panic!("index out of bounds");
+        }
+    }
+
+    #[test]
+    fn a_panicking_check_becomes_an_internal_error_and_the_others_run() {
+        let registry = Registry::builtin();
+        let rules = RuleSet::defaults(&registry);
+        let sources =
+            MemorySources::new(vec![("mix.exs".into(), b"defmodule X do\nend\n".to_vec())]);
+        let facts = ProjectFacts::default();
+        let project = ProjectModel::single_app(std::path::Path::new(""));
+        let cx = ProjectContext {
+            sources: &sources,
+            facts: &facts,
+            git: None,
+            registry: &registry,
+            rules: &rules,
+            findings: Vec::new(),
+        };
+        let checks: Vec<Box<dyn ProjectCheck>> = vec![Box::new(Crashing), Box::new(rels::Releases)];
+        let (findings, diagnostics) = run_checks(checks, &project, cx);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].kind, DiagnosticKind::InternalError);
+        assert!(
+            diagnostics[0].message.contains("RDME001"),
+            "{}",
+            diagnostics[0].message
+        );
+        assert!(diagnostics[0].message.contains("index out of bounds"));
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(
+            rules,
+            ["RDME001", "RELS001"],
+            "kept, and the next check ran"
+        );
+    }
 }
