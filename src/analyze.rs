@@ -211,6 +211,9 @@ impl<'a> Analyzer<'a> {
             references: Vec::new(),
         };
         self.walk(&tree, &mut walk, &lines);
+        for (check, _) in self.checks.iter().zip(&walk.active).filter(|(_, a)| **a) {
+            check.finish(&mut walk.cx);
+        }
         for &i in &self.elixir_text_checks {
             if walk.active[i] {
                 self.checks[i].on_text_file(&mut walk.cx);

@@ -60,6 +60,24 @@ const CASES: &[Case] = &[
         expect: &[],
     },
     Case {
+        name: "PERF001 a captured local function whose body queries",
+        path: LIB,
+        src: r##"
+            defmodule Shop.Orders do
+              alias Shop.Repo
+              def owners(orders), do: Enum.map(orders, &load_owner/1)
+              def totals(orders), do: Enum.map(orders, &total/1)
+              def each_owner(orders), do: orders |> Stream.map(&load_owner(&1, [])) |> Enum.to_list()
+              def later(orders), do: Enum.map(orders, &load_later/1)
+              def one(order), do: load_owner(order)
+              defp load_owner(order, opts \\ []), do: Repo.get(Shop.User, order.user_id, opts)
+              defp total(order), do: order.total
+              defp load_later(order), do: fn -> Repo.get(Shop.User, order.user_id) end
+            end
+        "##,
+        expect: &[("PERF001", 3)],
+    },
+    Case {
         name: "PERF001 does not judge tests",
         path: TEST,
         src: r##"

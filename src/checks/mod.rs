@@ -48,6 +48,10 @@ pub trait Check: Sync + Send {
     }
     /// A text file that is not Elixir: `cx.src` is its content (there is no tree).
     fn on_text_file(&self, _cx: &mut FileContext) {}
+    /// Once per Elixir file, after the walk: for what only the whole file can answer (a
+    /// local function captured before its definition), with `cx.semantic`'s file-wide facts
+    /// and the tree in `FileContext::root`.
+    fn finish(&self, _cx: &mut FileContext) {}
     /// Whether `on_text_file` also gets the Elixir files, once each after the walk (with the
     /// tree in `FileContext::root`): for checks about raw text in every file (conflict
     /// markers).

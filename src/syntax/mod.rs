@@ -133,6 +133,55 @@ pub fn last_call_arg(call: Node) -> Option<Node> {
         .find(|child| kind(*child) != Kind::Comment)
 }
 
+/// The `def`/`defp` clauses of `name/arity` among the module bodies of the file (nested
+/// modules included), in source order. Heads with default arguments define several arities.
+pub fn local_definitions<'t>(root: Node<'t>, name: &str, arity: usize, src: &str) -> Vec<Node<'t>> {
+    let mut found = Vec::new();
+    let mut pending: Vec<(Node<'t>, usize)> = vec![(root, 0)];
+    while let Some((node, depth)) = pending.pop() {
+        for statement in named_children(node) {
+            match local_call_name(statement, src) {
+                Some("def" | "defp") if defines(statement, name, arity, src) => {
+                    found.push(statement)
+                }
+                Some("defmodule") if depth < MAX_HELPER_DEPTH => {
+                    if let Some(body) = do_block(statement) {
+                        pending.push((body, depth + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found.sort_by_key(|n| n.start_byte());
+    found
+}
+
+/// Whether the definition `def` is a clause of `name/arity`.
+fn defines(def: Node, name: &str, arity: usize, src: &str) -> bool {
+    let Some(mut head) = first_call_arg(def) else {
+        return false;
+    };
+    if operator(head) == Some("when") {
+        match head.field("left") {
+            Some(left) => head = left,
+            None => return false,
+        }
+    }
+    if head.kind() == "identifier" {
+        return arity == 0 && text(head, src) == name;
+    }
+    if local_call_name(head, src) != Some(name) {
+        return false;
+    }
+    let params = call_args(head);
+    let defaults = params
+        .iter()
+        .filter(|p| operator(**p) == Some("\\\\"))
+        .count();
+    (params.len() - defaults..=params.len()).contains(&arity)
+}
+
 /// The `do_block` of a call (`defmodule X do … end`), if written in block form.
 pub fn do_block(call: Node) -> Option<Node> {
     (0..call.child_count())
@@ -373,5 +422,25 @@ mod tests {
         assert_eq!(first_call_arg(calls[2]).map(|n| text(n, src)), Some("M"));
         assert_eq!(first_call_arg(calls[3]), None);
         assert!(do_block(calls[0]).is_none());
+    }
+
+    #[test]
+    fn local_definitions_by_name_and_arity() {
+        let src = "defmodule M do\n  def load(id), do: id\n  defp load(id, opts \\\\ []) when is_list(opts), do: {id, opts}\n  def other, do: 1\n  defmodule Inner do\n    defp load(a, b, c), do: {a, b, c}\n  end\nend\n";
+        let tree = parse::parse(src).unwrap();
+        let lines = |arity| {
+            local_definitions(tree.root_node(), "load", arity, src)
+                .iter()
+                .map(|d| d.start_position().row + 1)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(1), [2, 3], "a default argument admits arity 1");
+        assert_eq!(lines(2), [3]);
+        assert_eq!(lines(3), [6], "nested modules too");
+        assert!(lines(4).is_empty());
+        assert_eq!(
+            local_definitions(tree.root_node(), "other", 0, src).len(),
+            1
+        );
     }
 }

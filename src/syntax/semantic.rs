@@ -105,6 +105,9 @@ pub struct Semantic {
     skipped_in_prod: Vec<(usize, usize)>,
     /// Code that runs once per element (see `in_per_item_code`), nested by end.
     per_item: Vec<(usize, usize)>,
+    /// Local functions captured as a per-element function (`Enum.map(ids, &load/1)`), in
+    /// source order: their bodies run once per element too.
+    per_item_captures: Vec<LocalCapture>,
     /// The arguments of `capture_io`/`capture_log` calls: output produced there is what a
     /// test asserts on.
     captured: Vec<(usize, usize)>,
@@ -146,6 +149,7 @@ impl Default for Semantic {
             bindings: Vec::new(),
             skipped_in_prod: Vec::new(),
             per_item: Vec::new(),
+            per_item_captures: Vec::new(),
             captured: Vec::new(),
             definition_head: (0, 0),
             typespec: (0, 0),
@@ -161,6 +165,34 @@ fn is_function_value(node: Node, src: &str) -> bool {
     kind(node) == Kind::AnonymousFunction
         || (kind(node) == Kind::UnaryOperator
             && src.as_bytes().get(node.start_byte()) == Some(&b'&'))
+}
+
+/// `&name/arity` of a local function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalCapture {
+    pub name: String,
+    pub arity: usize,
+    /// The capture's byte range.
+    pub start: usize,
+    pub end: usize,
+}
+
+fn local_capture(function: Node, src: &str) -> Option<LocalCapture> {
+    if kind(function) != Kind::UnaryOperator {
+        return None;
+    }
+    let operand = function.field("operand")?;
+    if super::operator(operand) != Some("/") {
+        return None;
+    }
+    let name = operand.field("left").filter(|n| n.kind() == "identifier")?;
+    let arity = operand.field("right").filter(|n| n.kind() == "integer")?;
+    Some(LocalCapture {
+        name: text(name, src).to_string(),
+        arity: text(arity, src).parse().ok()?,
+        start: function.start_byte(),
+        end: function.end_byte(),
+    })
 }
 
 /// `Enum`/`Stream` functions that call a function on each element of their first argument.
@@ -389,6 +421,12 @@ impl Semantic {
             .any(|&(start, end)| start <= self.position && self.position < end)
     }
 
+    /// The local functions passed by capture to `Enum`/`Stream`/`Task` per-element functions
+    /// anywhere in the file so far (`&load/1`).
+    pub fn per_item_local_captures(&self) -> &[LocalCapture] {
+        &self.per_item_captures
+    }
+
     /// Whether the current node runs inside `capture_io(fn -> … end)` or `capture_log`
     /// (ExUnit's, imported): its output is captured for an assertion, not left behind.
     pub fn in_captured_output(&self) -> bool {
@@ -468,6 +506,7 @@ impl Semantic {
         for function in args.iter().filter(|a| is_function_value(**a, src)) {
             self.per_item
                 .push((function.start_byte(), function.end_byte()));
+            self.per_item_captures.extend(local_capture(*function, src));
             self.expires_at(function.end_byte());
         }
         if async_stream {

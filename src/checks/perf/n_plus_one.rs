@@ -3,7 +3,11 @@
 
 use crate::checks::{CallInterest, Check, FileContext};
 use crate::syntax::calls::Call;
+use crate::syntax::calls::call_head;
 use crate::syntax::ecto::is_repo;
+use crate::syntax::kinds::Fields;
+use crate::syntax::{descendants_outside_fns, local_definitions, text};
+use tree_sitter::Node;
 
 pub struct NPlusOne;
 
@@ -36,6 +40,37 @@ const QUERYING: &[&str] = &[
 ];
 
 impl Check for NPlusOne {
+    /// A local function captured as the per-element function (`Enum.map(ids, &load/1)`)
+    /// runs its body per element: a query there is the same N+1.
+    fn finish(&self, cx: &mut FileContext) {
+        // Most files capture local functions and never name a Repo: one search decides.
+        let captures = cx.semantic.per_item_local_captures();
+        if captures.is_empty() || memchr::memmem::find(cx.src.as_bytes(), b"Repo.").is_none() {
+            return;
+        }
+        let (Some(root), captures) = (cx.root, captures.to_vec()) else {
+            return;
+        };
+        for capture in captures {
+            let query = local_definitions(root, &capture.name, capture.arity, cx.src)
+                .into_iter()
+                .find_map(|def| repo_query_in(def, cx.src));
+            if let Some(query) = query {
+                cx.report_range(
+                    "PERF001",
+                    capture.start,
+                    capture.end,
+                    format!(
+                        "`&{}/{}` runs `{query}` once per element (N+1 queries); load them in \
+                         one query before the loop (`where: x.id in ^ids`, \
+                         `Repo.preload(list, …)`)",
+                        capture.name, capture.arity
+                    ),
+                );
+            }
+        }
+    }
+
     fn rules(&self) -> &'static [&'static str] {
         &["PERF001"]
     }
@@ -61,4 +96,13 @@ impl Check for NPlusOne {
             ),
         );
     }
+}
+
+/// The first querying Repo call (`Repo.get`) in a definition's body, as written.
+fn repo_query_in(def: Node, src: &str) -> Option<String> {
+    descendants_outside_fns(def).find_map(|node| {
+        let head = call_head(node, src).filter(|h| h.remote && QUERYING.contains(&h.name))?;
+        let module = text(head.target.field("left")?, src);
+        is_repo(module).then(|| format!("{module}.{}", head.name))
+    })
 }
