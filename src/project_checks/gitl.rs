@@ -22,11 +22,9 @@ impl ProjectCheck for ConventionalCommits {
         let types = cx.setting(RULE, "types").to_vec();
         // An editor can show the root `mix.exs`; the commit itself is in the message and,
         // in SARIF, in the result's properties.
-        let anchor = if cx.read("mix.exs").is_some() {
-            "mix.exs"
-        } else {
-            "./"
-        };
+        let anchor = cx
+            .mix_exs_first_line("")
+            .map_or_else(|| "./".to_string(), |(path, _)| path);
         for commit in &range.commits {
             let Some(problem) = message_problem(&commit.message, commit.parents, &types) else {
                 continue;
@@ -36,7 +34,7 @@ impl ProjectCheck for ConventionalCommits {
             let shown: String = header.chars().take(80).collect();
             cx.report_commit(
                 RULE,
-                anchor,
+                &anchor,
                 Span::first_line(),
                 &commit.id,
                 format!("commit {short} \"{shown}\": {problem}"),

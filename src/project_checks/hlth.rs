@@ -102,13 +102,10 @@ fn release_migrator(project: &ProjectModel, cx: &mut ProjectContext) {
          `MyApp.Release` module (`mix phx.gen.release` writes one) and call it from the \
          release's migrate step"
     );
-    match cx.read("mix.exs") {
-        Some(mix) => cx.report("HLTH002", "mix.exs", &mix, 0, message),
-        None => {
-            let first = first_migration.to_string();
-            cx.report_at("HLTH002", &first, crate::finding::Span::default(), message)
-        }
-    }
+    let (path, span) = cx
+        .mix_exs_first_line("")
+        .unwrap_or_else(|| (first_migration.to_string(), crate::finding::Span::default()));
+    cx.report_at("HLTH002", &path, span, message);
 }
 
 #[cfg(test)]

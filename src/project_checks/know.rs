@@ -32,10 +32,7 @@ impl ProjectCheck for Glossary {
                  so code, tickets and incidents use the same words",
                 candidates.join(", ")
             );
-            match cx.read("mix.exs") {
-                Some(mix) => cx.report(RULE, "mix.exs", &mix, 0, message),
-                None => cx.report_dir(RULE, "", message),
-            }
+            cx.report_on_project(RULE, "", message);
             return;
         };
         let words = words_of(&text);

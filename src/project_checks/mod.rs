@@ -24,6 +24,14 @@ use crate::selection::RuleSet;
 use crate::source::SourceSet;
 use crate::syntax::lines::LineIndex;
 
+/// The span of the 0-based `line` of `content`, the whole line.
+fn line_span(content: &str, line: usize) -> Span {
+    let lines = LineIndex::new(content);
+    let text = lines.line(line).unwrap_or("");
+    let start = lines.start_of(line).min(content.len());
+    lines.span(content, start, start + text.len())
+}
+
 /// Rules about a change range itself (its commits, its version bump): kept by
 /// `--changed-since` wherever they point.
 pub const RANGE_RULES: &[&str] = &["GITL001", "RELS003"];
@@ -91,6 +99,28 @@ impl ProjectContext<'_> {
             .is_some_and(|index| self.rules.is_enabled(index))
     }
 
+    /// Line 1 of the `mix.exs` in `dir` (`""` for the root), where a finding about a mix
+    /// project points, if the file exists.
+    pub fn mix_exs_first_line(&self, dir: &str) -> Option<(String, Span)> {
+        let path = if dir.is_empty() {
+            "mix.exs".to_string()
+        } else {
+            format!("{dir}/mix.exs")
+        };
+        let content = self.read(&path)?;
+        let span = line_span(&content, 0);
+        Some((path, span))
+    }
+
+    /// Report `rule` about the mix project in `dir`: on line 1 of its `mix.exs`, or, when it
+    /// has none, on the directory itself.
+    pub fn report_on_project(&mut self, rule: &str, dir: &str, message: String) {
+        match self.mix_exs_first_line(dir) {
+            Some((path, span)) => self.push(rule, &path, span, message),
+            None => self.report_dir(rule, dir, message),
+        }
+    }
+
     /// Report `rule` on a directory (`""` for the project root) rather than on a line of a
     /// file: the finding's path ends in `/` (`./` for the root) and it has no position
     /// (`Span::is_whole_file`).
@@ -128,11 +158,7 @@ impl ProjectContext<'_> {
 
     /// Report `rule` on the 0-based `line` of `path`, whose text is `content`.
     pub fn report(&mut self, rule: &str, path: &str, content: &str, line: usize, message: String) {
-        let lines = LineIndex::new(content);
-        let text = lines.line(line).unwrap_or("");
-        let start = lines.start_of(line).min(content.len());
-        let span = lines.span(content, start, start + text.len());
-        self.push(rule, path, span, message);
+        self.push(rule, path, line_span(content, line), message);
     }
 
     fn push(&mut self, rule: &str, path: &str, span: Span, message: String) {

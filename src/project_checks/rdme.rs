@@ -58,11 +58,7 @@ impl ProjectCheck for Readmes {
             let readme = find_readme(&names).map(|name| format!("{prefix}{name}"));
             let Some((readme, content)) = readme.and_then(|r| cx.read(&r).map(|c| (r, c))) else {
                 let message = format!("{place} has no README (README.md, or README in any case)");
-                let mix = format!("{prefix}mix.exs");
-                match cx.read(&mix) {
-                    Some(mix_content) => cx.report("RDME001", &mix, &mix_content, 0, message),
-                    None => cx.report_dir("RDME001", &dir, message),
-                }
+                cx.report_on_project("RDME001", &dir, message);
                 continue;
             };
             if let Some(problem) = stub_problem(&content) {

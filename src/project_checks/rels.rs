@@ -27,10 +27,7 @@ impl ProjectCheck for Releases {
                            cannot tell what a version changed; keep one (Keep a Changelog \
                            format) and add an entry with each release"
                 .to_string();
-            match cx.read("mix.exs") {
-                Some(mix) => cx.report("RELS001", "mix.exs", &mix, 0, message),
-                None => cx.report_dir("RELS001", "", message),
-            }
+            cx.report_on_project("RELS001", "", message);
             return;
         };
         let Some((version, span)) =

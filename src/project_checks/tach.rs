@@ -3,7 +3,7 @@
 
 use super::{ProjectCheck, ProjectContext};
 use crate::project::ProjectModel;
-use crate::syntax::outline::ModuleKindFact;
+use crate::syntax::outline::ModuleKind;
 
 pub struct TestsExist;
 
@@ -18,7 +18,7 @@ impl ProjectCheck for TestsExist {
         let facts = cx.facts;
         let paths = cx.sources.paths();
         for module in &facts.modules {
-            if module.kind == ModuleKindFact::Protocol
+            if module.kind == ModuleKind::Protocol
                 || module.hidden
                 || module.deprecated
                 || !module.public_api

@@ -15,7 +15,8 @@ use tree_sitter::Node;
 /// How deep module-level `if`/`case` blocks are unpacked.
 const MAX_CONDITIONAL_DEPTH: usize = 8;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ModuleKind {
     Module,
     /// `defprotocol`: its `def`s are heads the implementations fill in.
@@ -84,7 +85,7 @@ pub struct ModuleFact {
     pub path: String,
     /// The module name in its `defmodule` line.
     pub span: crate::finding::Span,
-    pub kind: ModuleKindFact,
+    pub kind: ModuleKind,
     /// `@moduledoc false`: not part of the documented API.
     pub hidden: bool,
     /// `@moduledoc deprecated: "…"`: on its way out.
@@ -99,13 +100,6 @@ pub struct ModuleFact {
     /// It defines `migrate/0` and a `rollback` (`rollback/2` as `mix phx.gen.release` writes
     /// it, or one taking options): the release's migration entry point.
     pub release_migrator: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ModuleKindFact {
-    Module,
-    Protocol,
 }
 
 impl ModuleFact {
@@ -131,10 +125,7 @@ impl ModuleFact {
             name: outline.name.clone(),
             path: path.to_string(),
             span,
-            kind: match outline.kind {
-                ModuleKind::Module => ModuleKindFact::Module,
-                ModuleKind::Protocol => ModuleKindFact::Protocol,
-            },
+            kind: outline.kind,
             hidden: outline.doc == ModuleDoc::Hidden,
             deprecated: outline.deprecated,
             public_api,
