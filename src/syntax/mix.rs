@@ -7,6 +7,7 @@ use crate::finding::Span;
 use crate::syntax::first_call_arg;
 use crate::syntax::kinds::Fields;
 use crate::syntax::lines::LineIndex;
+use crate::syntax::literals::string_value;
 use crate::syntax::named_children;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -182,16 +183,7 @@ impl<'t> Reader<'t, '_> {
     /// A string literal without interpolation, or a module attribute holding one.
     fn string(&self, value: Node) -> Option<String> {
         match value.kind() {
-            "string" => {
-                let mut parts = named_children(value);
-                match (parts.next(), parts.next()) {
-                    (Some(content), None) if content.kind() == "quoted_content" => {
-                        Some(text(content, self.src).to_string())
-                    }
-                    (None, None) => Some(String::new()),
-                    _ => None,
-                }
-            }
+            "string" => string_value(value, self.src),
             "unary_operator" => {
                 let (name, _) = module_attribute(value, self.src)?;
                 self.string(*self.attributes.get(name)?)
@@ -346,9 +338,7 @@ pub fn lock_entries(root: Node, src: &str) -> Vec<LockEntry> {
     let Some(map) = named_children(root).find(|n| n.kind() == "map") else {
         return Vec::new();
     };
-    let string = |n: Node| {
-        (n.kind() == "string").then(|| named_children(n).map(|c| text(c, src)).collect::<String>())
-    };
+    let string = |n: Node| string_value(n, src);
     named_children(map)
         .filter(|n| n.kind() == "map_content")
         .flat_map(named_children)

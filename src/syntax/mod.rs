@@ -7,6 +7,7 @@ pub mod ecto;
 pub mod environment;
 pub mod kinds;
 pub mod lines;
+pub mod literals;
 pub mod mix;
 pub mod outline;
 pub mod parse;

@@ -10,7 +10,6 @@
 //! and the `else` branch of `if Mix.env() == :prod`.
 
 mod force_ssl;
-mod literals;
 mod module;
 mod plug;
 mod prod_code;

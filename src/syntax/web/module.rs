@@ -1,11 +1,11 @@
 //! Which modules are routers, endpoints or controllers, and what the extraction needs of a
 //! module body: its name, aliases, attributes and the functions it defines.
 
-use super::literals::atom_name;
 use super::prod_code::prod_statements;
 use super::{Controller, ControllerPlug, Endpoint, Extraction, MAX_DEPTH, WebFacts};
 use crate::syntax::first_call_arg;
 use crate::syntax::kinds::Fields;
+use crate::syntax::literals::atom_name;
 use crate::syntax::{
     alias_declarations, alias_text, body_statements, call_args, local_call_name, module_attribute,
     operator, text,

@@ -2,10 +2,10 @@
 //! accepts, whether it sets a content-security-policy, what a function plug calls and the
 //! actions it runs for.
 
-use super::literals::{atom_name, string_value};
 use super::module::ModuleInfo;
 use super::{ActionFilter, Extraction, Plug};
 use crate::syntax::kinds::Fields;
+use crate::syntax::literals::{atom_name, string_value};
 use crate::syntax::{
     body_statements, call_args, descendants_outside_fns, local_call_name, named_children, operator,
     remote_call_name, text,

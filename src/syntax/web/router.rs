@@ -1,12 +1,12 @@
 //! A router's pipelines and routes: the scope each route sits in (path prefix, alias prefix,
 //! pipelines) and the actions `resources` defines.
 
-use super::literals::{atom_name, string_value};
 use super::module::ModuleInfo;
 use super::prod_code::{prod_branches, prod_statements};
 use super::{Extraction, MAX_DEPTH, Pipeline, Route, Router};
 use crate::finding::Span;
 use crate::syntax::first_call_arg;
+use crate::syntax::literals::{atom_name, string_value};
 use crate::syntax::{
     alias_text, body_statements, call_args, do_block, keyword_value, local_call_name,
     named_children, text,

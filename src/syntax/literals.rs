@@ -4,7 +4,7 @@ use crate::syntax::{named_children, text};
 use tree_sitter::Node;
 
 /// `:name` or `:"name"` → `name`.
-pub(super) fn atom_name(node: Node, src: &str) -> Option<String> {
+pub fn atom_name(node: Node, src: &str) -> Option<String> {
     match node.kind() {
         "atom" => Some(text(node, src).trim_start_matches(':').to_string()),
         "quoted_atom" => string_content(node, src),
@@ -13,7 +13,7 @@ pub(super) fn atom_name(node: Node, src: &str) -> Option<String> {
 }
 
 /// The content of a string literal without interpolation.
-pub(super) fn string_value(node: Node, src: &str) -> Option<String> {
+pub fn string_value(node: Node, src: &str) -> Option<String> {
     (node.kind() == "string").then(|| string_content(node, src))?
 }
 
