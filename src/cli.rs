@@ -1,19 +1,19 @@
 //! Command-line interface: argument parsing and the commands. Exit codes: 0 no blocking
 //! findings, 1 blocking findings, 2 usage, configuration or internal error.
 
-use crate::analyze::Analyzer;
-use crate::config::{CONFIG_FILE, Config, glob_set};
+use crate::config::{CONFIG_FILE, Config};
+use crate::docs;
 use crate::error::UserError;
-use crate::finding::{Diagnostic, DiagnosticKind, Enforcement, Report};
-use crate::git::{self, GitRequest};
+use crate::finding::{DiagnosticKind, Enforcement, Report};
+use crate::git;
 use crate::output::{self, Format, RenderContext};
-use crate::project::{ProjectModel, find_root};
+use crate::project::find_root;
 use crate::registry::Registry;
+use crate::run::{self, ScanOptions};
 use crate::selection::RuleSet;
-use crate::source::{DiskSources, MemorySources, SourceSet, relative};
-use crate::{docs, engine};
+use crate::source::relative;
 use clap::{Args, Parser, Subcommand};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -275,268 +275,48 @@ fn project_registry(cwd: &Path, mut registry: Registry) -> Result<Registry, User
     Ok(registry)
 }
 
-/// The project a `check` is about, from its arguments: `(root, anchor, targets)`. Each path
-/// belongs to its nearest mix project; the root is the outermost of those (phoenix's
-/// `installer/` lies inside phoenix), so paths in nested projects of one repository can be
-/// given in any order. Every target exists inside the root; the anchor is the path the root
-/// was found from (for editors, the buffer's file).
-fn locate_project(
-    args: &CheckArgs,
-    cwd: &Path,
-) -> Result<(PathBuf, PathBuf, Vec<PathBuf>), UserError> {
-    let targets: Vec<PathBuf> = args.paths.iter().map(|p| normalize(&cwd.join(p))).collect();
-    if let Some(missing) = args.paths.iter().zip(&targets).find(|(_, t)| !t.exists()) {
-        return Err(UserError::Usage(format!(
-            "{}: no such file or directory",
-            missing.0.display()
-        )));
-    }
-    let anchors: Vec<PathBuf> = match &args.stdin_filename {
-        Some(name) => vec![normalize(&cwd.join(name))],
-        None if targets.is_empty() => vec![cwd.to_path_buf()],
-        None => targets.clone(),
+fn check(args: CheckArgs, cwd: &Path, registry: Registry) -> Result<ExitCode, UserError> {
+    let opts = ScanOptions {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        threads: args.threads,
+        stdin_filename: args.stdin_filename.clone(),
+        changed_since: args.changed_since.clone(),
+        require_clean: args.require_clean,
     };
-    let root_of = |anchor: &Path| {
-        let root = find_root(anchor).unwrap_or_else(|| {
-            if anchor.is_dir() {
-                anchor.to_path_buf()
-            } else {
-                cwd.to_path_buf()
-            }
-        });
-        normalize(&std::path::absolute(&root).unwrap_or(root))
-    };
-    let roots: Vec<PathBuf> = anchors.iter().map(|a| root_of(a)).collect();
-    let root = roots
-        .iter()
-        .find(|candidate| roots.iter().all(|r| r.starts_with(candidate)))
-        .cloned()
-        .unwrap_or_else(|| roots[0].clone());
-    if let Some(outside) = args
-        .paths
-        .iter()
-        .zip(&targets)
-        .find(|(_, t)| !t.starts_with(&root))
-    {
-        return Err(UserError::Usage(format!(
-            "{} is outside the project at {}; check one project per run",
-            outside.0.display(),
-            root.display()
-        )));
+    let mut scan = run::scan(&opts, cwd, registry)?;
+    let had_input_errors = report_inputs(&mut scan);
+    if let Some(range) = scan.git.as_ref().and_then(|g| g.range.as_ref()) {
+        limit_to_range(&mut scan.report, range);
     }
-    Ok((root, anchors[0].clone(), targets))
-}
-
-/// `path` with `.` and `..` resolved lexically (symlinks are not followed), so that
-/// `lib/../lib/a.ex` is `lib/a.ex` and `lib/../../other` is outside the project.
-fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push(component);
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The files to analyse: standard input under the anchor's name, or the walk of the targets.
-fn read_sources(
-    args: &CheckArgs,
-    config: &Config,
-    root: &Path,
-    anchor: &Path,
-    targets: &[PathBuf],
-) -> Result<(Box<dyn SourceSet>, Vec<Diagnostic>), UserError> {
-    Ok(match &args.stdin_filename {
-        Some(name) => {
-            // Bounded like any file: an editor buffer of hundreds of MB is not source.
-            let mut content = Vec::new();
-            std::io::stdin()
-                .take(config.max_file_size + 1)
-                .read_to_end(&mut content)
-                .map_err(|source| UserError::Io {
-                    context: "cannot read standard input".into(),
-                    source,
-                })?;
-            let rel = relative(root, anchor).unwrap_or_else(|| name.replace('\\', "/"));
-            if content.len() as u64 > config.max_file_size {
-                let too_large = Diagnostic {
-                    path: rel,
-                    kind: DiagnosticKind::TooLarge,
-                    line: None,
-                    message: format!(
-                        "standard input is over the {} byte limit (`files.max_file_size`); skipped",
-                        config.max_file_size
-                    ),
-                };
-                return Ok((Box::new(MemorySources::new(Vec::new())), vec![too_large]));
-            }
-            (
-                Box::new(MemorySources::new(vec![(rel, content)])),
-                Vec::new(),
-            )
-        }
-        None => {
-            let (disk, diagnostics) = DiskSources::discover(
-                root,
-                targets,
-                &glob_set(&config.exclude),
-                config.max_file_size,
-            );
-            (Box::new(disk), diagnostics)
-        }
-    })
-}
-
-fn check(args: CheckArgs, cwd: &Path, mut registry: Registry) -> Result<ExitCode, UserError> {
-    let (root, anchor, targets) = locate_project(&args, cwd)?;
-    // A broken rule file or configuration is reported, the run goes on without it (rule
-    // file) or with the defaults (configuration), and the exit code is 2 whatever is found.
-    let mut input_errors =
-        registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules");
-
-    let config_path = match &args.config {
-        Some(path) => cwd.join(path),
-        None => root.join(CONFIG_FILE),
-    };
-    // Name the file as the user would reach it from where they are.
-    let config_display =
-        relative(cwd, &config_path).unwrap_or_else(|| config_path.display().to_string());
-    if args.config.is_some() && !config_path.is_file() {
-        return Err(UserError::Usage(format!(
-            "config file {} does not exist",
-            config_path.display()
-        )));
-    }
-    let config = Config::load(&config_path, &config_display, &registry).unwrap_or_else(|e| {
-        input_errors.extend(e);
-        Config::default()
-    });
-    // Reports (JSON, SARIF, GitHub) name the file relative to the project root.
-    let config_in_project = relative(&root, &config_path);
-    let input_diagnostics: Vec<Diagnostic> = input_errors
-        .iter()
-        .map(|e| {
-            let mut d = e.diagnostic();
-            if d.path == config_display
-                && let Some(rel) = &config_in_project
-            {
-                d.path = rel.clone();
-            }
-            d
-        })
-        .collect();
-    let had_input_errors = !input_errors.is_empty();
-    for e in input_errors {
-        print_error(e);
-    }
-    let rules = RuleSet::new(&registry, &config, &args.select, &args.ignore)?;
-    let analyzer = Analyzer::new(&registry, &rules)?;
-
-    let threads = match args.threads {
-        Some(requested) => {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let cap = (cores * 4).max(8);
-            if requested > cap {
-                to_stderr(&format!(
-                    "warning: --threads {requested} is more than 4× the {cores} CPU(s); using {cap}\n"
-                ));
-            }
-            requested.min(cap)
-        }
-        None => 0,
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| UserError::Usage(format!("cannot start {threads} threads: {e}")))?;
-
-    let (sources, walk_diagnostics) = read_sources(&args, &config, &root, &anchor, &targets)?;
-    // Project-level rules judge the whole project, so they run only when it is all checked.
-    let whole_project = args.stdin_filename.is_none() && targets.iter().all(|t| *t == root);
-    let project = ProjectModel::discover(&root);
-    // A partial run still needs the facts only the whole project has (its behaviours).
-    let context = (!whole_project).then(|| {
-        DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
-    });
-    let (git, git_notes) = if whole_project || args.changed_since.is_some() {
-        let request = GitRequest {
-            changed_since: args.changed_since.clone(),
-            status: args.require_clean,
-        };
-        git::read(&root, &request)
-    } else {
-        (None, Vec::new())
-    };
-    let range = git.as_ref().and_then(|g| g.range.as_ref());
-    if let Some(base) = &args.changed_since
-        && range.is_none()
-    {
-        let why = git_notes.first().cloned().unwrap_or_default();
-        return Err(UserError::Usage(format!("--changed-since {base}: {why}")));
-    }
-    let coverage = if whole_project {
-        engine::Coverage::Project { git: git.as_ref() }
-    } else {
-        engine::Coverage::Files
-    };
-    let mut report = pool.install(|| {
-        engine::run(
-            &analyzer,
-            sources.as_ref(),
-            &project,
-            coverage,
-            &registry,
-            &rules,
-            context.as_ref().map(|c| c as &dyn SourceSet),
-        )
-    });
-    report.diagnostics.extend(walk_diagnostics);
-    report.diagnostics.extend(input_diagnostics);
-    if whole_project {
-        report
-            .diagnostics
-            .extend(git_notes.into_iter().map(|message| Diagnostic {
-                path: "./".into(),
-                kind: DiagnosticKind::Git,
-                line: None,
-                message,
-            }));
-    }
-    if let Some(range) = range {
-        limit_to_range(&mut report, range);
-    }
-    report.sort();
     if args.blocking_only {
-        report
+        scan.report
             .findings
             .retain(|f| f.enforcement == Enforcement::Blocking);
     }
     // A file that could not be analysed must not let the gate pass silently.
-    let lost = report.diagnostics.iter().any(|d| d.kind.loses_findings());
     let outcome = Outcome {
-        blocking: report.blocking_count() > 0,
-        errors: had_input_errors || (lost && !args.allow_unreadable),
+        blocking: scan.report.blocking_count() > 0,
+        errors: had_input_errors || (scan.lost_findings() && !args.allow_unreadable),
     };
-    let max_annotations = args.max_annotations.unwrap_or(config.max_annotations);
-    finish(
-        &args,
-        &report,
-        &registry,
-        &rules,
-        sources.as_ref(),
-        (&root, cwd),
-        max_annotations,
-        &outcome,
-    )?;
+    let max_annotations = args.max_annotations.unwrap_or(scan.config.max_annotations);
+    finish(&args, &scan, cwd, max_annotations, &outcome)?;
     Ok(outcome.exit_code(args.exit_zero))
+}
+
+/// Print the scan's configuration errors and option warnings; true when there were errors
+/// (the run then exits 2).
+fn report_inputs(scan: &mut run::Scan) -> bool {
+    for warning in scan.warnings.drain(..) {
+        to_stderr(&format!("warning: {warning}\n"));
+    }
+    let had_errors = !scan.input_errors.is_empty();
+    for e in scan.input_errors.drain(..) {
+        print_error(e);
+    }
+    had_errors
 }
 
 /// Keep what concerns the change range: findings and diagnostics in files changed or added
@@ -623,42 +403,24 @@ fn use_color(args: &CheckArgs, to_terminal: bool) -> bool {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn finish(
     args: &CheckArgs,
-    report: &Report,
-    registry: &Registry,
-    rules: &RuleSet,
-    sources: &dyn SourceSet,
-    (root, cwd): (&Path, &Path),
+    scan: &run::Scan,
+    cwd: &Path,
     max_annotations: usize,
     outcome: &Outcome,
 ) -> Result<(), UserError> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = use_color(args, to_terminal);
-    let checkout = root
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .unwrap_or(root);
-    let checkout_prefix = match relative(checkout, root) {
-        Some(rel) if !rel.is_empty() => format!("{rel}/"),
-        _ => String::new(),
-    };
+    let checkout = Checkout::of(&scan.root);
     let cx = RenderContext {
-        report,
-        registry,
-        rules,
-        sources,
-        checkout,
-        checkout_prefix: &checkout_prefix,
-        color,
+        color: use_color(args, to_terminal),
         statistics: args.statistics,
         quiet: args.quiet,
-        root,
-        cwd,
         max_annotations,
         execution_successful: !outcome.errors,
+        ..checkout.render_context(scan, cwd)
     };
+    let report = &scan.report;
     let rendered = output::render(args.format, &cx);
     let human = matches!(args.format, Format::Text | Format::Concise);
     match &args.output {
@@ -695,6 +457,49 @@ fn finish(
     }
     to_stderr(&stderr);
     Ok(())
+}
+
+/// The git checkout holding a project (the project root outside git), and the root's path
+/// inside it (`""` or `"backend/"`).
+struct Checkout {
+    dir: PathBuf,
+    prefix: String,
+}
+
+impl Checkout {
+    fn of(root: &Path) -> Checkout {
+        let dir = root
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())
+            .unwrap_or(root);
+        let prefix = match relative(dir, root) {
+            Some(rel) if !rel.is_empty() => format!("{rel}/"),
+            _ => String::new(),
+        };
+        Checkout {
+            dir: dir.to_path_buf(),
+            prefix,
+        }
+    }
+
+    /// A plain rendering context for the scan: no color, no statistics.
+    fn render_context<'a>(&'a self, scan: &'a run::Scan, cwd: &'a Path) -> RenderContext<'a> {
+        RenderContext {
+            report: &scan.report,
+            registry: &scan.registry,
+            rules: &scan.rules,
+            sources: scan.sources.as_ref(),
+            checkout: &self.dir,
+            checkout_prefix: &self.prefix,
+            color: false,
+            statistics: false,
+            quiet: false,
+            root: &scan.root,
+            cwd,
+            max_annotations: scan.config.max_annotations,
+            execution_successful: true,
+        }
+    }
 }
 
 /// Write to stdout; a closed pipe (`doctrine check | head`) is not an error.

@@ -15,6 +15,7 @@ pub mod project;
 pub mod project_checks;
 pub mod query_rules;
 pub mod registry;
+pub mod run;
 pub mod secrets;
 pub mod selection;
 pub mod source;

@@ -1,0 +1,312 @@
+//! One analysis of a project, shared by `check`, `score`, `gate` and `report`: find the
+//! project, load its configuration and rules, read git, walk and scan the files, run the
+//! project checks. What the commands do with the report is theirs.
+
+use crate::analyze::Analyzer;
+use crate::config::{CONFIG_FILE, Config, glob_set};
+use crate::engine;
+use crate::error::UserError;
+use crate::finding::{Diagnostic, DiagnosticKind, Report};
+use crate::git::{self, GitFacts, GitRequest};
+use crate::project::{ProjectModel, find_root};
+use crate::registry::Registry;
+use crate::selection::RuleSet;
+use crate::source::{DiskSources, MemorySources, SourceSet, relative};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// What to analyse and how: the options `check` shares with the other commands.
+#[derive(Debug, Default, Clone)]
+pub struct ScanOptions {
+    /// Files or directories; empty = the project around the current directory.
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub threads: Option<usize>,
+    pub stdin_filename: Option<String>,
+    /// Judge the change range since this revision (its commits, its version bump).
+    pub changed_since: Option<String>,
+    /// Read the worktree state (HYGIENE001).
+    pub require_clean: bool,
+}
+
+/// The outcome of one analysis.
+pub struct Scan {
+    pub root: PathBuf,
+    pub registry: Registry,
+    pub config: Config,
+    pub rules: RuleSet,
+    /// Sorted findings and diagnostics (input, walk and git diagnostics included).
+    pub report: Report,
+    pub sources: Box<dyn SourceSet>,
+    pub project: ProjectModel,
+    pub git: Option<GitFacts>,
+    /// Every file of the project was analysed and the project rules ran.
+    pub whole_project: bool,
+    /// Problems in the configuration or the project's rule files (the run exits 2); the
+    /// scan used the defaults instead.
+    pub input_errors: Vec<UserError>,
+    /// Warnings about the options themselves.
+    pub warnings: Vec<String>,
+}
+
+impl Scan {
+    /// A file could not be read or analysed, so findings may be missing.
+    pub fn lost_findings(&self) -> bool {
+        self.report
+            .diagnostics
+            .iter()
+            .any(|d| d.kind.loses_findings())
+    }
+}
+
+/// The project a `check` is about, from its arguments: `(root, anchor, targets)`. Each path
+/// belongs to its nearest mix project; the root is the outermost of those (phoenix's
+/// `installer/` lies inside phoenix), so paths in nested projects of one repository can be
+/// given in any order. Every target exists inside the root; the anchor is the path the root
+/// was found from (for editors, the buffer's file).
+pub fn locate_project(
+    opts: &ScanOptions,
+    cwd: &Path,
+) -> Result<(PathBuf, PathBuf, Vec<PathBuf>), UserError> {
+    let targets: Vec<PathBuf> = opts.paths.iter().map(|p| normalize(&cwd.join(p))).collect();
+    if let Some(missing) = opts.paths.iter().zip(&targets).find(|(_, t)| !t.exists()) {
+        return Err(UserError::Usage(format!(
+            "{}: no such file or directory",
+            missing.0.display()
+        )));
+    }
+    let anchors: Vec<PathBuf> = match &opts.stdin_filename {
+        Some(name) => vec![normalize(&cwd.join(name))],
+        None if targets.is_empty() => vec![cwd.to_path_buf()],
+        None => targets.clone(),
+    };
+    let root_of = |anchor: &Path| {
+        let root = find_root(anchor).unwrap_or_else(|| {
+            if anchor.is_dir() {
+                anchor.to_path_buf()
+            } else {
+                cwd.to_path_buf()
+            }
+        });
+        normalize(&std::path::absolute(&root).unwrap_or(root))
+    };
+    let roots: Vec<PathBuf> = anchors.iter().map(|a| root_of(a)).collect();
+    let root = roots
+        .iter()
+        .find(|candidate| roots.iter().all(|r| r.starts_with(candidate)))
+        .cloned()
+        .unwrap_or_else(|| roots[0].clone());
+    if let Some(outside) = opts
+        .paths
+        .iter()
+        .zip(&targets)
+        .find(|(_, t)| !t.starts_with(&root))
+    {
+        return Err(UserError::Usage(format!(
+            "{} is outside the project at {}; check one project per run",
+            outside.0.display(),
+            root.display()
+        )));
+    }
+    Ok((root, anchors[0].clone(), targets))
+}
+
+/// `path` with `.` and `..` resolved lexically (symlinks are not followed), so that
+/// `lib/../lib/a.ex` is `lib/a.ex` and `lib/../../other` is outside the project.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(component);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The files to analyse: standard input under the anchor's name, or the walk of the targets.
+fn read_sources(
+    opts: &ScanOptions,
+    config: &Config,
+    root: &Path,
+    anchor: &Path,
+    targets: &[PathBuf],
+) -> Result<(Box<dyn SourceSet>, Vec<Diagnostic>), UserError> {
+    Ok(match &opts.stdin_filename {
+        Some(name) => {
+            // Bounded like any file: an editor buffer of hundreds of MB is not source.
+            let mut content = Vec::new();
+            std::io::stdin()
+                .take(config.max_file_size + 1)
+                .read_to_end(&mut content)
+                .map_err(|source| UserError::Io {
+                    context: "cannot read standard input".into(),
+                    source,
+                })?;
+            let rel = relative(root, anchor).unwrap_or_else(|| name.replace('\\', "/"));
+            if content.len() as u64 > config.max_file_size {
+                let too_large = Diagnostic {
+                    path: rel,
+                    kind: DiagnosticKind::TooLarge,
+                    line: None,
+                    message: format!(
+                        "standard input is over the {} byte limit (`files.max_file_size`); skipped",
+                        config.max_file_size
+                    ),
+                };
+                return Ok((Box::new(MemorySources::new(Vec::new())), vec![too_large]));
+            }
+            (
+                Box::new(MemorySources::new(vec![(rel, content)])),
+                Vec::new(),
+            )
+        }
+        None => {
+            let (disk, diagnostics) = DiskSources::discover(
+                root,
+                targets,
+                &glob_set(&config.exclude),
+                config.max_file_size,
+            );
+            (Box::new(disk), diagnostics)
+        }
+    })
+}
+
+/// Analyse the project `opts` describe. A broken configuration or rule file does not stop
+/// it: the scan goes on with the defaults and returns the errors (`Scan::input_errors`).
+pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Scan, UserError> {
+    let (root, anchor, targets) = locate_project(opts, cwd)?;
+    // A broken rule file or configuration is reported, the run goes on without it (rule
+    // file) or with the defaults (configuration), and the exit code is 2 whatever is found.
+    let mut input_errors =
+        registry.load_user_rules(&root.join(".doctrine/rules"), ".doctrine/rules");
+
+    let config_path = match &opts.config {
+        Some(path) => cwd.join(path),
+        None => root.join(CONFIG_FILE),
+    };
+    // Name the file as the user would reach it from where they are.
+    let config_display =
+        relative(cwd, &config_path).unwrap_or_else(|| config_path.display().to_string());
+    if opts.config.is_some() && !config_path.is_file() {
+        return Err(UserError::Usage(format!(
+            "config file {} does not exist",
+            config_path.display()
+        )));
+    }
+    let config = Config::load(&config_path, &config_display, &registry).unwrap_or_else(|e| {
+        input_errors.extend(e);
+        Config::default()
+    });
+    // Reports (JSON, SARIF, GitHub) name the file relative to the project root.
+    let config_in_project = relative(&root, &config_path);
+    let input_diagnostics: Vec<Diagnostic> = input_errors
+        .iter()
+        .map(|e| {
+            let mut d = e.diagnostic();
+            if d.path == config_display
+                && let Some(rel) = &config_in_project
+            {
+                d.path = rel.clone();
+            }
+            d
+        })
+        .collect();
+    let rules = RuleSet::new(&registry, &config, &opts.select, &opts.ignore)?;
+    let analyzer = Analyzer::new(&registry, &rules)?;
+
+    let mut warnings = Vec::new();
+    let threads = match opts.threads {
+        Some(requested) => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let cap = (cores * 4).max(8);
+            if requested > cap {
+                warnings.push(format!(
+                    "--threads {requested} is more than 4× the {cores} CPU(s); using {cap}"
+                ));
+            }
+            requested.min(cap)
+        }
+        None => 0,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| UserError::Usage(format!("cannot start {threads} threads: {e}")))?;
+
+    let (sources, walk_diagnostics) = read_sources(opts, &config, &root, &anchor, &targets)?;
+    // Project-level rules judge the whole project, so they run only when it is all checked.
+    let whole_project = opts.stdin_filename.is_none() && targets.iter().all(|t| *t == root);
+    let project = ProjectModel::discover(&root);
+    // A partial run still needs the facts only the whole project has (its behaviours).
+    let context = (!whole_project).then(|| {
+        DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
+    });
+    let (git, git_notes) = if whole_project || opts.changed_since.is_some() {
+        let request = GitRequest {
+            changed_since: opts.changed_since.clone(),
+            status: opts.require_clean,
+        };
+        git::read(&root, &request)
+    } else {
+        (None, Vec::new())
+    };
+    let range = git.as_ref().and_then(|g| g.range.as_ref());
+    if let Some(base) = &opts.changed_since
+        && range.is_none()
+    {
+        let why = git_notes.first().cloned().unwrap_or_default();
+        return Err(UserError::Usage(format!("--changed-since {base}: {why}")));
+    }
+    let coverage = if whole_project {
+        engine::Coverage::Project { git: git.as_ref() }
+    } else {
+        engine::Coverage::Files
+    };
+    let mut report = pool.install(|| {
+        engine::run(
+            &analyzer,
+            sources.as_ref(),
+            &project,
+            coverage,
+            &registry,
+            &rules,
+            context.as_ref().map(|c| c as &dyn SourceSet),
+        )
+    });
+    report.diagnostics.extend(walk_diagnostics);
+    report.diagnostics.extend(input_diagnostics);
+    if whole_project {
+        report
+            .diagnostics
+            .extend(git_notes.into_iter().map(|message| Diagnostic {
+                path: "./".into(),
+                kind: DiagnosticKind::Git,
+                line: None,
+                message,
+            }));
+    }
+    report.sort();
+    Ok(Scan {
+        root,
+        registry,
+        config,
+        rules,
+        report,
+        sources,
+        project,
+        git,
+        whole_project,
+        input_errors,
+        warnings,
+    })
+}
