@@ -45,6 +45,28 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub max_file_size: u64,
     pub max_annotations: usize,
+    /// `[score]`: the health score's weights.
+    pub score: crate::health::Weights,
+    /// `[gate]`: what the deploy gate accepts.
+    pub gate: GateLimits,
+}
+
+/// The deploy gate's thresholds (`[gate]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateLimits {
+    /// The lowest health score that passes.
+    pub min_score: f64,
+    /// The most the score may fall below the last recorded one.
+    pub max_drop: f64,
+}
+
+impl Default for GateLimits {
+    fn default() -> Self {
+        GateLimits {
+            min_score: 80.0,
+            max_drop: 5.0,
+        }
+    }
 }
 
 impl Default for Config {
@@ -55,6 +77,8 @@ impl Default for Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_annotations: DEFAULT_MAX_ANNOTATIONS,
+            score: crate::health::Weights::default(),
+            gate: GateLimits::default(),
         }
     }
 }
@@ -138,10 +162,20 @@ impl Config {
                         config.read_output(table, &mut errors);
                     }
                 }
+                "score" => {
+                    if let Some(table) = table(value, "score", &mut errors) {
+                        config.read_score(table, &mut errors);
+                    }
+                }
+                "gate" => {
+                    if let Some(table) = table(value, "gate", &mut errors) {
+                        config.read_gate(table, &mut errors);
+                    }
+                }
                 other => errors.at(
                     key.span(),
                     format!("unknown section `{other}`"),
-                    Some("known sections: pillars, rules, files, output".into()),
+                    Some("known sections: pillars, rules, files, output, score, gate".into()),
                 ),
             }
         }
@@ -234,6 +268,62 @@ impl Config {
     }
 }
 
+impl Config {
+    fn read_score(&mut self, table: &Table, errors: &mut Errors) {
+        const KNOWN: &[&str] = &[
+            "compliance",
+            "documentation",
+            "tests",
+            "build",
+            "blocking_weight",
+            "findings_half_score",
+            "warnings_half_score",
+        ];
+        let weights = &mut self.score;
+        for (key, value) in table {
+            let slot = match key.get_ref().as_ref() {
+                "compliance" => &mut weights.compliance,
+                "documentation" => &mut weights.documentation,
+                "tests" => &mut weights.tests,
+                "build" => &mut weights.build,
+                "blocking_weight" => &mut weights.blocking_weight,
+                "findings_half_score" => &mut weights.findings_half_score,
+                "warnings_half_score" => &mut weights.warnings_half_score,
+                other => {
+                    unknown_key(key, other, "score", KNOWN, errors);
+                    continue;
+                }
+            };
+            if let Some(number) = non_negative_number(value, f64::MAX, errors) {
+                *slot = number;
+            }
+        }
+        if weights.compliance + weights.documentation + weights.tests + weights.build <= 0.0 {
+            errors.at(
+                0..0,
+                "[score] weights are all 0: at least one component must count".into(),
+                None,
+            );
+        }
+    }
+
+    fn read_gate(&mut self, table: &Table, errors: &mut Errors) {
+        for (key, value) in table {
+            let slot = match key.get_ref().as_ref() {
+                "min_score" => &mut self.gate.min_score,
+                "max_drop" => &mut self.gate.max_drop,
+                other => {
+                    unknown_key(key, other, "gate", &["min_score", "max_drop"], errors);
+                    continue;
+                }
+            };
+            if let Some(number) = non_negative_number(value, 100.0, errors) {
+                *slot = number;
+            }
+        }
+    }
+}
+
 fn read_rule_options(table: &Table, rule: &RuleDef, errors: &mut Errors) -> RuleOptions {
     let mut options = RuleOptions::default();
     for (key, value) in table {
@@ -312,6 +402,27 @@ fn enforcement(value: &Value, errors: &mut Errors) -> Option<Enforcement> {
         errors.at(value.span(), bad_enforcement(text), None);
     }
     parsed
+}
+
+/// An integer or a float in `0..=max`.
+fn non_negative_number(value: &Value, max: f64, errors: &mut Errors) -> Option<f64> {
+    let number = match value.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|i| i as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|n| n.is_finite() && (0.0..=max).contains(n));
+    if number.is_none() {
+        let range = if max == f64::MAX {
+            "a number, 0 or more".to_string()
+        } else {
+            format!("a number from 0 to {max}")
+        };
+        errors.at(value.span(), format!("expected {range}"), None);
+    }
+    number
 }
 
 fn positive_integer(value: &Value, errors: &mut Errors) -> Option<u64> {

@@ -48,6 +48,7 @@ fn git_facts(example: &ExampleGit, files: &[(String, Vec<u8>)]) -> GitFacts {
         || example.base_mix_exs.is_some();
     GitFacts {
         tracked,
+        head: None,
         dirty: Some(
             example
                 .dirty

@@ -27,6 +27,8 @@ pub struct GitFacts {
     /// with what is wrong (`modified`, `untracked`, …).
     pub dirty: Option<Vec<(String, &'static str)>>,
     pub range: Option<ChangeRange>,
+    /// The commit checked out and its branch; `None` on an unborn branch.
+    pub head: Option<Head>,
     /// Why something could not be read: one sentence each, shown once.
     pub notes: Vec<String>,
 }
@@ -44,6 +46,14 @@ pub struct ChangeRange {
     pub added: BTreeSet<String>,
     /// The project's `mix.exs` at the base revision, if it existed there.
     pub base_mix_exs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// The full SHA.
+    pub commit: String,
+    /// The branch's short name; `None` on a detached HEAD.
+    pub branch: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +104,10 @@ pub fn read(root: &Path, request: &GitRequest) -> (Option<GitFacts>, Vec<String>
         );
     };
     let reader = Reader { repo, prefix };
-    let mut facts = GitFacts::default();
+    let mut facts = GitFacts {
+        head: reader.head(),
+        ..GitFacts::default()
+    };
     match reader.tracked() {
         Ok(tracked) => facts.tracked = tracked,
         Err(e) => facts.notes.push(format!("cannot read the git index: {e}")),
@@ -150,6 +163,16 @@ impl Reader {
     fn in_project(&self, path: &[u8]) -> Option<String> {
         let path = String::from_utf8_lossy(path);
         path.strip_prefix(self.prefix.as_str()).map(str::to_string)
+    }
+
+    fn head(&self) -> Option<Head> {
+        let head = self.repo.head().ok()?;
+        let commit = head.peel_to_commit().ok()?.id().to_string();
+        let branch = head
+            .is_branch()
+            .then(|| head.shorthand().ok().map(str::to_string))
+            .flatten();
+        Some(Head { commit, branch })
     }
 
     fn tracked(&self) -> GitResult<Vec<String>> {

@@ -59,6 +59,16 @@ impl Scan {
             .iter()
             .any(|d| d.kind.loses_findings())
     }
+
+    /// The `version:` of the root `mix.exs`.
+    pub fn project_version(&self) -> Option<&str> {
+        self.report
+            .facts
+            .mix
+            .iter()
+            .find(|mix| mix.path == "mix.exs")
+            .and_then(|mix| mix.version.as_deref())
+    }
 }
 
 /// The project a `check` is about, from its arguments: `(root, anchor, targets)`. Each path

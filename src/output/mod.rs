@@ -3,9 +3,12 @@
 
 mod display;
 mod github;
+pub mod health;
+pub mod html;
 mod json;
 mod sarif;
 mod text;
+pub mod trend;
 
 pub use display::escape;
 pub use text::{statistics, summary_line};

@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 
 pub struct RepositoryState;
 
+/// What doctrine itself writes as it runs (the gate's history, the cache): never a reason to
+/// refuse a deploy, committed or not.
+const OWN_STATE: &[&str] = &[".doctrine/history.jsonl", ".doctrine/cache/"];
+
 /// Directories of a mix project that only builds produce.
 const BUILD_DIRS: &[&str] = &["_build", "deps", "cover"];
 
@@ -18,7 +22,12 @@ impl ProjectCheck for RepositoryState {
 
     fn check(&self, project: &ProjectModel, cx: &mut ProjectContext) {
         if let Some(dirty) = cx.git.and_then(|git| git.dirty.as_ref()) {
-            for (path, state) in dirty {
+            let own_state = |path: &str| {
+                OWN_STATE
+                    .iter()
+                    .any(|own| path == *own || (own.ends_with('/') && path.starts_with(own)))
+            };
+            for (path, state) in dirty.iter().filter(|(path, _)| !own_state(path)) {
                 cx.report_at(
                     "HYGIENE001",
                     path,

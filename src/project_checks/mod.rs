@@ -12,7 +12,7 @@ mod otel;
 mod rdme;
 mod rels;
 mod shld;
-mod tach;
+pub mod tach;
 
 use crate::finding::{
     Diagnostic, DiagnosticKind, Finding, ProjectFacts, Span, fingerprint, line_hash, normalize_line,

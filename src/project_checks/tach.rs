@@ -2,12 +2,13 @@
 //! mirrored test file exists, or some test file names it.
 
 use super::{ProjectCheck, ProjectContext};
+use crate::finding::ProjectFacts;
 use crate::project::ProjectModel;
-use crate::syntax::outline::ModuleKind;
+use crate::syntax::outline::{ModuleFact, ModuleKind};
 
 pub struct TestsExist;
 
-const RULE: &str = "TACH001";
+pub const RULE: &str = "TACH001";
 
 impl ProjectCheck for TestsExist {
     fn rules(&self) -> &'static [&'static str] {
@@ -17,24 +18,12 @@ impl ProjectCheck for TestsExist {
     fn check(&self, project: &ProjectModel, cx: &mut ProjectContext) {
         let facts = cx.facts;
         let paths = cx.sources.paths();
-        for module in &facts.modules {
-            if module.kind == ModuleKind::Protocol
-                || module.hidden
-                || module.deprecated
-                || !module.public_api
-                || cx.exempts(RULE, &module.name)
-                || facts.tested_modules.contains(&module.name)
-            {
-                continue;
-            }
-            let mirrored = mirrored_test(project, &module.path);
-            if mirrored
-                .as_ref()
-                .is_some_and(|test| paths.binary_search(test).is_ok())
-            {
-                continue;
-            }
-            let expected = mirrored.map_or(String::new(), |t| format!(" and `{t}` does not exist"));
+        let untested: Vec<&ModuleFact> = judged(&facts.modules, |name| cx.exempts(RULE, name))
+            .filter(|module| !is_tested(project, facts, paths, module))
+            .collect();
+        for module in untested {
+            let expected = mirrored_test(project, &module.path)
+                .map_or(String::new(), |t| format!(" and `{t}` does not exist"));
             cx.report_at(
                 RULE,
                 &module.path,
@@ -47,6 +36,47 @@ impl ProjectCheck for TestsExist {
             );
         }
     }
+}
+
+/// How many of the modules TACH001 judges have a test, of how many: the health score's
+/// estimate of the tests when there is no coverage report.
+pub fn tested_share(
+    project: &ProjectModel,
+    facts: &ProjectFacts,
+    paths: &[String],
+    exempt: impl Fn(&str) -> bool,
+) -> (u64, u64) {
+    judged(&facts.modules, exempt).fold((0, 0), |(tested, all), module| {
+        let has_test = is_tested(project, facts, paths, module);
+        (tested + u64::from(has_test), all + 1)
+    })
+}
+
+/// The lib modules that should have a test: those with public API that are neither
+/// protocols, hidden, deprecated nor exempt.
+fn judged(
+    modules: &[ModuleFact],
+    exempt: impl Fn(&str) -> bool,
+) -> impl Iterator<Item = &ModuleFact> {
+    modules.iter().filter(move |module| {
+        module.kind != ModuleKind::Protocol
+            && !module.hidden
+            && !module.deprecated
+            && module.public_api
+            && !exempt(&module.name)
+    })
+}
+
+/// Some test file names the module, or its mirrored test file exists.
+fn is_tested(
+    project: &ProjectModel,
+    facts: &ProjectFacts,
+    paths: &[String],
+    module: &ModuleFact,
+) -> bool {
+    facts.tested_modules.contains(&module.name)
+        || mirrored_test(project, &module.path)
+            .is_some_and(|test| paths.binary_search(&test).is_ok())
 }
 
 /// `lib/a/b.ex` → `test/a/b_test.exs`, within the file's mix project.

@@ -1,6 +1,8 @@
 //! Command-line interface: argument parsing and the commands. Exit codes: 0 no blocking
 //! findings, 1 blocking findings, 2 usage, configuration or internal error.
 
+mod health;
+
 use crate::config::{CONFIG_FILE, Config};
 use crate::docs;
 use crate::error::UserError;
@@ -48,6 +50,45 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+    },
+    /// The project's health score (0–100): compliance, documentation, tests, build.
+    Score {
+        #[command(flatten)]
+        project: health::ProjectArgs,
+        #[command(flatten)]
+        evidence: health::EvidenceArgs,
+        /// `text` or `json` (docs/JSON.md).
+        #[arg(long, value_enum, default_value = "text")]
+        format: health::ScoreFormat,
+    },
+    /// The deploy gate: the check (HYGIENE001 included), the health score against
+    /// `gate.min_score`, its drop since the last recorded run; exits 1 when one fails.
+    Gate(health::GateArgs),
+    /// Write a self-contained HTML report: score gauge, components, findings per pillar,
+    /// worst files, top rules, score trend.
+    Report {
+        #[command(flatten)]
+        project: health::ProjectArgs,
+        #[command(flatten)]
+        evidence: health::EvidenceArgs,
+        /// Where to write the page.
+        #[arg(long, value_name = "FILE")]
+        html: PathBuf,
+    },
+    /// The recorded gate runs (`gate --record`): score and duration over time, failure
+    /// rate, regressions, the phase and the pillar that fail most.
+    Trend {
+        /// The project directory (default: the project around the current directory).
+        path: Option<PathBuf>,
+        /// Show the last N runs in the table (the summary covers all of them).
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        last: usize,
+        /// Only the runs recorded with this `--env`.
+        #[arg(long, value_name = "NAME")]
+        env: Option<String>,
+        /// `text` or `json`.
+        #[arg(long, value_enum, default_value = "text")]
+        format: health::ScoreFormat,
     },
     /// Print the syntax tree of an Elixir file, for writing query rules.
     Ast { file: PathBuf },
@@ -185,6 +226,23 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
     let registry = Registry::builtin();
     match cli.command {
         Command::Check(args) => check(args, &cwd, registry),
+        Command::Score {
+            project,
+            evidence,
+            format,
+        } => health::score(&project, &evidence, format, &cwd, registry),
+        Command::Gate(args) => health::gate(&args, &cwd, registry),
+        Command::Report {
+            project,
+            evidence,
+            html,
+        } => health::report(&project, &evidence, &html, &cwd, registry),
+        Command::Trend {
+            path,
+            last,
+            env,
+            format,
+        } => health::trend(path.as_deref(), last, env.as_deref(), format, &cwd),
         Command::CommitMsg { file, config } => commit_msg(&file, config.as_deref(), &cwd, registry),
         Command::Rules { format } => {
             let registry = project_registry(&cwd, registry)?;
