@@ -240,7 +240,7 @@ fn section_rules(out: &mut String, page: &Page) {
     }
     out.push_str(
         "<table>\n<thead><tr><th>Rule</th><th>Name</th><th class=\"n\">Findings</th>\
-         <th>Enforcement</th></tr></thead>\n<tbody>\n",
+         <th class=\"opt\">Enforcement</th></tr></thead>\n<tbody>\n",
     );
     for (rule, c) in top.iter().take(TOP) {
         let name = page.registry.get(rule).map_or("", |r| r.def.name.as_str());
@@ -251,7 +251,7 @@ fn section_rules(out: &mut String, page: &Page) {
         };
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td>{enforcement}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"opt\">{enforcement}</td></tr>",
             escape(rule),
             escape(name),
             c.blocking + c.advisory
@@ -365,7 +365,7 @@ footer{color:var(--muted);font-size:13px;margin:8px 0 24px}
  main{padding:14px 10px}
  .overview{grid-template-columns:1fr}
  .components{grid-template-columns:1fr}
- td.wide,th.wide{display:none}
+ td.wide,th.wide,.opt{display:none}
  section{padding:14px 12px}
 }
 ";

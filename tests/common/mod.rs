@@ -3,6 +3,7 @@
 //! case at once.
 #![allow(dead_code)]
 
+pub mod repo;
 pub mod run;
 
 /// One table row: a snippet linted as `path`, and every finding it must produce (and no other)
