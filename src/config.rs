@@ -543,6 +543,28 @@ pub fn default_file(registry: &Registry) -> String {
          # At most this many `--format github` annotations, the most important first.\n\
          # max_annotations = {DEFAULT_MAX_ANNOTATIONS}\n"
     ));
+    let w = crate::health::Weights::default();
+    let gate = GateLimits::default();
+    out.push_str(&format!(
+        "\n[score]\n\
+         # The health score's component weights (relative) and curves; README.md has the formula.\n\
+         # compliance = {}\n# documentation = {}\n# tests = {}\n# build = {}\n\
+         # blocking_weight = {}       # a blocking finding counts as this many advisory ones\n\
+         # findings_half_score = {}  # weighted findings per 1,000 lines at which compliance is 50\n\
+         # warnings_half_score = {}   # compiler warnings per 1,000 lines at which build is halved\n\
+         \n[gate]\n\
+         # min_score = {}   # the lowest health score `doctrine gate` passes\n\
+         # max_drop = {}     # the most it may fall below the last recorded run\n",
+        w.compliance,
+        w.documentation,
+        w.tests,
+        w.build,
+        w.blocking_weight,
+        w.findings_half_score,
+        w.warnings_half_score,
+        gate.min_score,
+        gate.max_drop
+    ));
     out
 }
 

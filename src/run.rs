@@ -60,14 +60,28 @@ impl Scan {
             .any(|d| d.kind.loses_findings())
     }
 
-    /// The `version:` of the root `mix.exs`.
-    pub fn project_version(&self) -> Option<&str> {
+    fn root_mix(&self) -> Option<&crate::syntax::mix::MixFacts> {
         self.report
             .facts
             .mix
             .iter()
             .find(|mix| mix.path == "mix.exs")
-            .and_then(|mix| mix.version.as_deref())
+    }
+
+    /// The `version:` of the root `mix.exs`.
+    pub fn project_version(&self) -> Option<&str> {
+        self.root_mix().and_then(|mix| mix.version.as_deref())
+    }
+
+    /// The `app:` of the root `mix.exs`, else the root directory's name.
+    pub fn project_name(&self) -> String {
+        match self.root_mix().and_then(|mix| mix.app.clone()) {
+            Some(app) => app,
+            None => self.root.file_name().map_or_else(
+                || self.root.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        }
     }
 }
 

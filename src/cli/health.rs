@@ -155,13 +155,6 @@ fn scan(opts: &ScanOptions, cwd: &Path, registry: Registry) -> Result<Scan, User
     Ok(scan)
 }
 
-fn project_name(root: &Path) -> String {
-    root.file_name().map_or_else(
-        || root.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
 pub fn score(
     project: &ProjectArgs,
     evidence: &EvidenceArgs,
@@ -313,7 +306,7 @@ fn write_reports(
     let checkout = Checkout::of(&scan.root);
     let cx = checkout.render_context(scan, cwd);
     let blocking = render::blocking(&scan.report.findings);
-    let project = project_name(&scan.root);
+    let project = scan.project_name();
     let markdown =
         || render::gate_markdown(&project, record, phases, score, &blocking, &scan.registry);
     let main = match args.format {
@@ -426,7 +419,7 @@ pub fn report(
     let head = scan.git.as_ref().and_then(|g| g.head.as_ref());
     let generated = history::now_rfc3339();
     let page = output::html::Page {
-        project: &project_name(&scan.root),
+        project: &scan.project_name(),
         version: scan.project_version(),
         revision: head.map(|h| {
             format!(
