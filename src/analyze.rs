@@ -51,6 +51,8 @@ pub struct Analyzer<'a> {
     /// The text checks that read Elixir files too (`Check::wants_elixir_text`).
     elixir_text_checks: Vec<usize>,
     queries: Option<QueryRules>,
+    /// DOCS001, DOCS002, DOCS003: their scope decides what the documentation metrics count.
+    documentation_rules: [Option<usize>; 3],
 }
 
 impl<'a> Analyzer<'a> {
@@ -118,6 +120,7 @@ impl<'a> Analyzer<'a> {
             text_checks,
             elixir_text_checks,
             queries: QueryRules::compile(registry, rules)?,
+            documentation_rules: ["DOCS001", "DOCS002", "DOCS003"].map(|id| registry.position(id)),
         })
     }
 
@@ -501,7 +504,11 @@ impl<'a> Analyzer<'a> {
             });
         }
         if walk.cx.role == FileRole::Lib {
-            add_documentation_metrics(&mut walk.metrics, &outline);
+            let covers = |rule: Option<usize>| {
+                rule.is_some_and(|i| self.rules.covers(i, walk.cx.path, &outline.name))
+            };
+            let [moduledoc, doc, spec] = self.documentation_rules.map(covers);
+            add_documentation_metrics(&mut walk.metrics, &outline, (moduledoc, doc, spec));
             let name = outline.name_node;
             let span = lines.span(src, name.start_byte(), name.end_byte());
             walk.modules
@@ -719,17 +726,25 @@ fn first_code_byte(root: Node) -> usize {
 }
 
 /// The documentation counts of a lib module, inputs of the health score: the same
-/// candidates the DOCS rules judge.
-fn add_documentation_metrics(m: &mut Metrics, outline: &ModuleOutline) {
-    m.modules += 1;
-    m.modules_with_moduledoc += u64::from(outline.doc != ModuleDoc::Missing || outline.deprecated);
-    for f in outline.doc_candidates() {
-        m.public_functions += 1;
-        m.documented_functions += u64::from(f.is_documented());
+/// candidates the DOCS rules judge, where their scope (`covers`: DOCS001, DOCS002,
+/// DOCS003) includes the module.
+fn add_documentation_metrics(m: &mut Metrics, outline: &ModuleOutline, covers: (bool, bool, bool)) {
+    if covers.0 {
+        m.modules += 1;
+        m.modules_with_moduledoc +=
+            u64::from(outline.doc != ModuleDoc::Missing || outline.deprecated);
     }
-    for f in outline.spec_candidates() {
-        m.spec_candidates += 1;
-        m.specced_functions += u64::from(f.has_spec);
+    if covers.1 {
+        for f in outline.doc_candidates() {
+            m.public_functions += 1;
+            m.documented_functions += u64::from(f.is_documented());
+        }
+    }
+    if covers.2 {
+        for f in outline.spec_candidates() {
+            m.spec_candidates += 1;
+            m.specced_functions += u64::from(f.has_spec);
+        }
     }
 }
 

@@ -143,6 +143,15 @@ impl RuleSet {
         self.judges(rule, role) && self.applies_at(rule, path)
     }
 
+    /// Whether `module` in `path` lies within `rule`'s scope (not excluded there, not an
+    /// exempt module), whatever the rule's enforcement: what the health score measures.
+    pub fn covers(&self, rule: usize, path: &str, module: &str) -> bool {
+        !self.exempts_module(rule, module)
+            && self.excludes[rule]
+                .as_ref()
+                .is_none_or(|globs| !globs.is_match(path))
+    }
+
     /// Whether `rule` reports findings at `path` (enabled and not excluded there), whatever
     /// the role: project-level rules report on files such as README.md.
     pub fn applies_at(&self, rule: usize, path: &str) -> bool {
