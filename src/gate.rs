@@ -4,7 +4,7 @@
 //! of the run.
 
 use crate::config::GateLimits;
-use crate::finding::{Enforcement, Report};
+use crate::finding::Report;
 use crate::health::Score;
 use crate::history::{Components, Counts, Outcome, PhaseRecord, Record, SCHEMA_VERSION};
 use crate::registry::Registry;
@@ -30,12 +30,10 @@ pub fn pillar_counts(report: &Report, registry: &Registry) -> BTreeMap<String, C
         let pillar = registry
             .get(&finding.rule)
             .map_or("?", |r| r.def.pillar.as_str());
-        let entry = counts.entry(pillar.to_string()).or_default();
-        match finding.enforcement {
-            Enforcement::Blocking => entry.blocking += 1,
-            Enforcement::Advisory => entry.advisory += 1,
-            Enforcement::Off => {}
-        }
+        counts
+            .entry(pillar.to_string())
+            .or_default()
+            .add(finding.enforcement);
     }
     counts
 }

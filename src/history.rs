@@ -38,6 +38,17 @@ pub struct Counts {
     pub advisory: u64,
 }
 
+impl Counts {
+    /// Count one finding of this enforcement.
+    pub fn add(&mut self, enforcement: crate::finding::Enforcement) {
+        match enforcement {
+            crate::finding::Enforcement::Blocking => self.blocking += 1,
+            crate::finding::Enforcement::Advisory => self.advisory += 1,
+            crate::finding::Enforcement::Off => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhaseRecord {
     /// `compliance`, `score` or `drop`.

@@ -5,6 +5,7 @@ use super::{Checkout, print, print_error, to_stderr};
 use crate::config::GateLimits;
 use crate::error::UserError;
 use crate::gate::{self, Phase};
+use crate::health::Score;
 use crate::health::measure::{self, Evidence};
 use crate::history::{self, Record};
 use crate::output::{self, Format, health as render};
@@ -155,6 +156,15 @@ fn scan(opts: &ScanOptions, cwd: &Path, registry: Registry) -> Result<Scan, User
     Ok(scan)
 }
 
+/// The scan's health score, with the evidence given; warnings about the evidence printed.
+fn score_of(scan: &Scan, evidence: &EvidenceArgs, cwd: &Path) -> Result<Score, UserError> {
+    let (inputs, warnings) = measure::measure(scan, &evidence.evidence(), cwd)?;
+    for warning in warnings {
+        to_stderr(&format!("warning: {}\n", output::escape(&warning)));
+    }
+    Ok(crate::health::compute(&inputs, &scan.config.score))
+}
+
 pub fn score(
     project: &ProjectArgs,
     evidence: &EvidenceArgs,
@@ -163,11 +173,7 @@ pub fn score(
     registry: Registry,
 ) -> Result<ExitCode, UserError> {
     let scan = scan(&scan_options(project, cwd)?, cwd, registry)?;
-    let (inputs, warnings) = measure::measure(&scan, &evidence.evidence(), cwd)?;
-    for warning in warnings {
-        to_stderr(&format!("warning: {}\n", output::escape(&warning)));
-    }
-    let score = crate::health::compute(&inputs, &scan.config.score);
+    let score = score_of(&scan, evidence, cwd)?;
     print(&match format {
         ScoreFormat::Text => render::score_text(&score),
         ScoreFormat::Json => render::score_json(&score),
@@ -244,11 +250,7 @@ pub fn gate(args: &GateArgs, cwd: &Path, registry: Registry) -> Result<ExitCode,
     };
     let scoring = Instant::now();
     progress.start("health score");
-    let (inputs, warnings) = measure::measure(&scan, &args.evidence.evidence(), cwd)?;
-    for warning in warnings {
-        to_stderr(&format!("warning: {}\n", output::escape(&warning)));
-    }
-    let score = crate::health::compute(&inputs, &scan.config.score);
+    let score = score_of(&scan, &args.evidence, cwd)?;
     let score_phase = gate::score(&score, &limits, scoring.elapsed());
     progress.done(&score_phase);
 
@@ -300,7 +302,7 @@ fn write_reports(
     scan: &Scan,
     record: &Record,
     phases: &[Phase],
-    score: &crate::health::Score,
+    score: &Score,
     cwd: &Path,
 ) -> Result<(), UserError> {
     let checkout = Checkout::of(&scan.root);
@@ -410,11 +412,7 @@ pub fn report(
     registry: Registry,
 ) -> Result<ExitCode, UserError> {
     let scan = scan(&scan_options(project, cwd)?, cwd, registry)?;
-    let (inputs, warnings) = measure::measure(&scan, &evidence.evidence(), cwd)?;
-    for warning in warnings {
-        to_stderr(&format!("warning: {}\n", output::escape(&warning)));
-    }
-    let score = crate::health::compute(&inputs, &scan.config.score);
+    let score = score_of(&scan, evidence, cwd)?;
     let history = read_history(&scan.root)?;
     let head = scan.git.as_ref().and_then(|g| g.head.as_ref());
     let generated = history::now_rfc3339();

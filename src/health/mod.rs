@@ -7,7 +7,7 @@ pub mod compile_log;
 pub mod coverage;
 pub mod measure;
 
-use crate::finding::{Enforcement, Finding, Metrics};
+use crate::finding::{Finding, Metrics};
 use serde::Serialize;
 
 /// Findings of these pillars are left out of compliance: the documentation and tests
@@ -83,18 +83,13 @@ impl Inputs {
         findings: impl IntoIterator<Item = &'f Finding>,
         pillar_of: impl Fn(&str) -> &'f str,
     ) -> (u64, u64) {
-        let (mut blocking, mut advisory) = (0, 0);
+        let mut counts = crate::history::Counts::default();
         for finding in findings {
-            if MEASURED_ELSEWHERE.contains(&pillar_of(&finding.rule)) {
-                continue;
-            }
-            match finding.enforcement {
-                Enforcement::Blocking => blocking += 1,
-                Enforcement::Advisory => advisory += 1,
-                Enforcement::Off => {}
+            if !MEASURED_ELSEWHERE.contains(&pillar_of(&finding.rule)) {
+                counts.add(finding.enforcement);
             }
         }
-        (blocking, advisory)
+        (counts.blocking, counts.advisory)
     }
 }
 

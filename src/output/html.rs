@@ -3,7 +3,7 @@
 //! rules and the score trend as inline SVG. Everything that comes from the project (paths,
 //! messages, names, the history) goes through `escape`.
 
-use crate::finding::{Enforcement, Report};
+use crate::finding::{Finding, Report};
 use crate::health::Score;
 use crate::history::{Counts, Record};
 use crate::registry::Registry;
@@ -127,20 +127,29 @@ fn section_score(out: &mut String, page: &Page) {
     out.push_str("</div>\n</section>\n");
 }
 
+/// Findings counted by `key` (their pillar, file or rule).
 fn counts_by<'r>(
     report: &'r Report,
-    key: impl Fn(&'r str) -> &'r str,
+    key: impl Fn(&'r Finding) -> &'r str,
 ) -> BTreeMap<&'r str, Counts> {
     let mut counts: BTreeMap<&str, Counts> = BTreeMap::new();
     for f in &report.findings {
-        let entry = counts.entry(key(&f.rule)).or_default();
-        match f.enforcement {
-            Enforcement::Blocking => entry.blocking += 1,
-            Enforcement::Advisory => entry.advisory += 1,
-            Enforcement::Off => {}
-        }
+        counts.entry(key(f)).or_default().add(f.enforcement);
     }
     counts
+}
+
+/// The ten keys with the most blocking findings, then the most advisory ones; ties in name
+/// order.
+fn top(counts: BTreeMap<&str, Counts>) -> Vec<(&str, Counts)> {
+    let mut top: Vec<(&str, Counts)> = counts.into_iter().collect();
+    top.sort_by(|a, b| {
+        (b.1.blocking, b.1.advisory)
+            .cmp(&(a.1.blocking, a.1.advisory))
+            .then(a.0.cmp(b.0))
+    });
+    top.truncate(TOP);
+    top
 }
 
 /// A bar of blocking and advisory parts, scaled to `max`.
@@ -156,8 +165,8 @@ fn split_bar(counts: Counts, max: u64) -> String {
 
 fn section_pillars(out: &mut String, page: &Page) {
     let registry = page.registry;
-    let counts = counts_by(page.report, |rule| {
-        registry.get(rule).map_or("?", |r| r.def.pillar.as_str())
+    let counts = counts_by(page.report, |f| {
+        registry.get(&f.rule).map_or("?", |r| r.def.pillar.as_str())
     });
     let max = counts
         .values()
@@ -189,21 +198,7 @@ fn section_pillars(out: &mut String, page: &Page) {
 }
 
 fn section_files(out: &mut String, report: &Report) {
-    let mut files: BTreeMap<&str, Counts> = BTreeMap::new();
-    for f in &report.findings {
-        let entry = files.entry(&f.path).or_default();
-        match f.enforcement {
-            Enforcement::Blocking => entry.blocking += 1,
-            Enforcement::Advisory => entry.advisory += 1,
-            Enforcement::Off => {}
-        }
-    }
-    let mut worst: Vec<(&str, Counts)> = files.into_iter().collect();
-    worst.sort_by(|a, b| {
-        (b.1.blocking, b.1.advisory)
-            .cmp(&(a.1.blocking, a.1.advisory))
-            .then(a.0.cmp(b.0))
-    });
+    let worst = top(counts_by(report, |f| &f.path));
     out.push_str("<section>\n<h2>Worst files</h2>\n");
     if worst.is_empty() {
         out.push_str("<p>No file has findings.</p>\n</section>\n");
@@ -213,7 +208,7 @@ fn section_files(out: &mut String, report: &Report) {
         "<table>\n<thead><tr><th>File</th><th class=\"n\">Blocking</th>\
          <th class=\"n\">Advisory</th></tr></thead>\n<tbody>\n",
     );
-    for (path, c) in worst.iter().take(TOP) {
+    for (path, c) in &worst {
         let _ = writeln!(
             out,
             "<tr><td class=\"path\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -226,13 +221,7 @@ fn section_files(out: &mut String, report: &Report) {
 }
 
 fn section_rules(out: &mut String, page: &Page) {
-    let counts = counts_by(page.report, |rule| rule);
-    let mut top: Vec<(&str, Counts)> = counts.into_iter().collect();
-    top.sort_by(|a, b| {
-        (b.1.blocking + b.1.advisory)
-            .cmp(&(a.1.blocking + a.1.advisory))
-            .then(a.0.cmp(b.0))
-    });
+    let top = top(counts_by(page.report, |f| &f.rule));
     out.push_str("<section>\n<h2>Top rules</h2>\n");
     if top.is_empty() {
         out.push_str("<p>No findings.</p>\n</section>\n");
@@ -242,7 +231,7 @@ fn section_rules(out: &mut String, page: &Page) {
         "<table>\n<thead><tr><th>Rule</th><th>Name</th><th class=\"n\">Findings</th>\
          <th class=\"opt\">Enforcement</th></tr></thead>\n<tbody>\n",
     );
-    for (rule, c) in top.iter().take(TOP) {
+    for (rule, c) in &top {
         let name = page.registry.get(rule).map_or("", |r| r.def.name.as_str());
         let enforcement = if c.blocking > 0 {
             "blocking"
