@@ -221,7 +221,7 @@ impl Progress {
 
     fn start(&self, title: &str) {
         if self.live {
-            self.write(&format!("  ▸ ….  {title}"));
+            self.write(&format!("  ▸ RUN   {title} …"));
         }
     }
 
@@ -255,12 +255,13 @@ pub fn gate(args: &GateArgs, cwd: &Path, registry: Registry) -> Result<ExitCode,
     progress.done(&score_phase);
 
     let comparing = Instant::now();
-    progress.start("score drop");
-    // An unreadable history never breaks the gate: the drop is then not checked.
+    // An unreadable history never breaks the gate: the drop is then not checked. (Read
+    // before the running line, so its warnings do not break that line.)
     let records = read_history(&scan.root).unwrap_or_else(|e| {
         print_error(e);
         Vec::new()
     });
+    progress.start("score drop");
     let drop = gate::drop(&score, records.last(), &limits, comparing.elapsed());
     progress.done(&drop);
 
