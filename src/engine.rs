@@ -144,7 +144,7 @@ pub(crate) fn panic_reason(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// The behaviours defined in the project files of `context` that `scanned` does not hold.
-/// Only files mentioning `@callback` are parsed, so a single-file run stays cheap.
+/// Only files with a callback attribute are parsed, so a single-file run stays cheap.
 fn behaviours_outside(context: &dyn SourceSet, scanned: &dyn SourceSet) -> Vec<BehaviourFact> {
     let scanned = scanned.paths();
     let mut facts: Vec<BehaviourFact> = context
@@ -153,10 +153,10 @@ fn behaviours_outside(context: &dyn SourceSet, scanned: &dyn SourceSet) -> Vec<B
         .filter(|path| is_elixir(path) && scanned.binary_search(path).is_err())
         .flat_map_iter(|path| {
             let bytes = context.read(path).unwrap_or_default();
-            let mentions = bytes
-                .windows(CALLBACK_MARKER.len())
-                .any(|w| w == CALLBACK_MARKER);
-            if mentions {
+            if CALLBACK_MARKERS
+                .iter()
+                .any(|m| memchr::memmem::find(&bytes, m).is_some())
+            {
                 behaviours::defined_in(&String::from_utf8_lossy(&bytes))
             } else {
                 Vec::new()
@@ -167,7 +167,9 @@ fn behaviours_outside(context: &dyn SourceSet, scanned: &dyn SourceSet) -> Vec<B
     facts
 }
 
-const CALLBACK_MARKER: &[u8] = b"callback";
+/// A behaviour declares its callbacks with these attributes; only files holding one are
+/// parsed (`callback` alone also matches `handle_callback`, `callback_url`, …).
+const CALLBACK_MARKERS: [&[u8]; 2] = [b"@callback", b"@macrocallback"];
 
 /// The keys set by the production config files of `context` that `scanned` does not hold.
 fn prod_config_keys_outside(
@@ -195,13 +197,20 @@ fn prod_config_keys_outside(
 }
 
 /// How much of the project a run covers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub enum Coverage<'a> {
     /// Some files (paths, stdin): the per-file rules only.
     Files,
     /// The whole project: the project-level checks too, with what git says (`None`
     /// outside a repository).
     Project { git: Option<&'a GitFacts> },
+    /// Some files, and the project checks of `rules` over the whole project in `project`
+    /// (a staged `mix.exs` brings in DEPS).
+    Touched {
+        git: Option<&'a GitFacts>,
+        rules: &'a RuleSet,
+        project: &'a dyn SourceSet,
+    },
 }
 
 /// A whole run: the per-file scan, then, when the whole project is being checked, the
@@ -216,9 +225,24 @@ pub fn run(
     context: Option<&dyn SourceSet>,
 ) -> Report {
     let mut report = scan(analyzer, sources, context, project);
-    if let Coverage::Project { git } = coverage {
-        let (findings, diagnostics) =
-            crate::project_checks::run(project, sources, &report.facts, git, registry, rules);
+    let project_pass = match coverage {
+        Coverage::Files => None,
+        Coverage::Project { git } => Some((git, rules, sources)),
+        Coverage::Touched {
+            git,
+            rules,
+            project,
+        } => Some((git, rules, project)),
+    };
+    if let Some((git, rules, project_sources)) = project_pass {
+        let (findings, diagnostics) = crate::project_checks::run(
+            project,
+            project_sources,
+            &report.facts,
+            git,
+            registry,
+            rules,
+        );
         report.diagnostics.extend(diagnostics);
         let suppressions = &report.facts.suppressions;
         report

@@ -134,7 +134,7 @@ pub fn read(root: &Path, request: &GitRequest) -> (Option<GitFacts>, Vec<String>
 }
 
 /// Where `root` sits in the repository's worktree: `""` or `apps/shop/` (with the slash).
-fn project_prefix(repo: &Repository, root: &Path) -> Option<String> {
+pub(crate) fn project_prefix(repo: &Repository, root: &Path) -> Option<String> {
     let workdir = repo.workdir()?;
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let (workdir, root): (PathBuf, PathBuf) = (canonical(workdir), canonical(root));

@@ -22,6 +22,7 @@ pub mod run;
 pub mod secrets;
 pub mod selection;
 pub mod source;
+pub mod staged;
 pub mod suppress;
 pub mod syntax;
 

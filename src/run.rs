@@ -29,6 +29,8 @@ pub struct ScanOptions {
     pub changed_since: Option<String>,
     /// Read the worktree state (HYGIENE001).
     pub require_clean: bool,
+    /// Lint what is staged (git's index) instead of the worktree.
+    pub staged: bool,
 }
 
 /// The outcome of one analysis.
@@ -267,10 +269,31 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
         .build()
         .map_err(|e| UserError::Usage(format!("cannot start {threads} threads: {e}")))?;
 
+    let project = ProjectModel::discover(&root);
+    if opts.staged {
+        let staged = crate::staged::read(&root, config.max_file_size)
+            .map_err(|why| UserError::Usage(format!("--staged: {why}")))?;
+        let (mut report, sources) =
+            pool.install(|| scan_staged(&staged, &analyzer, &project, &registry, &rules));
+        report.diagnostics.extend(input_diagnostics);
+        report.sort();
+        return Ok(Scan {
+            root,
+            registry,
+            config,
+            rules,
+            report,
+            sources: Box::new(sources),
+            project,
+            git: None,
+            whole_project: false,
+            input_errors,
+            warnings,
+        });
+    }
     let (sources, walk_diagnostics) = read_sources(opts, &config, &root, &anchor, &targets)?;
     // Project-level rules judge the whole project, so they run only when it is all checked.
     let whole_project = opts.stdin_filename.is_none() && targets.iter().all(|t| *t == root);
-    let project = ProjectModel::discover(&root);
     // A partial run still needs the facts only the whole project has (its behaviours).
     let context = (!whole_project).then(|| {
         DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
@@ -333,4 +356,64 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
         input_errors,
         warnings,
     })
+}
+
+/// The staged files, with the facts of the rest of the index and the project rules they
+/// bring in; findings kept are those in staged files and those of the project rules.
+fn scan_staged(
+    staged: &crate::staged::Staged,
+    analyzer: &Analyzer,
+    project: &ProjectModel,
+    registry: &Registry,
+    rules: &RuleSet,
+) -> (Report, crate::source::MemorySources) {
+    let touched = crate::staged::touched_project_rules(&staged.changed);
+    let selected = |rule: usize| {
+        let def = &registry.rules[rule].def;
+        touched.iter().any(|s| *s == def.id || *s == def.pillar)
+    };
+    let project_rules = rules.restricted(selected);
+    // DEPS reads the mix facts, which come from scanning every `mix.exs`.
+    let mut scanned = staged.changed.clone();
+    if touched.iter().any(|s| s == "DEPS") {
+        scanned.extend(
+            staged
+                .index
+                .paths()
+                .iter()
+                .filter(|p| *p == "mix.exs" || p.ends_with("/mix.exs"))
+                .cloned(),
+        );
+    }
+    let (sources, diagnostics) = staged.index.subset(&scanned);
+    let git = GitFacts {
+        tracked: staged.index.tracked(),
+        ..GitFacts::default()
+    };
+    let mut report = engine::run(
+        analyzer,
+        &sources,
+        project,
+        engine::Coverage::Touched {
+            git: Some(&git),
+            rules: &project_rules,
+            project: &staged.index,
+        },
+        registry,
+        rules,
+        Some(&staged.index),
+    );
+    report.diagnostics.extend(diagnostics);
+    let project_rule = |rule: &str| {
+        registry
+            .position(rule)
+            .is_some_and(|i| selected(i) && registry.rules[i].def.id != "HYGIENE002")
+    };
+    report
+        .findings
+        .retain(|f| staged.changed.contains(&f.path) || project_rule(&f.rule));
+    report
+        .diagnostics
+        .retain(|d| staged.changed.contains(&d.path) || !d.kind.concerns_a_file());
+    (report, sources)
 }

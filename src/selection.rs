@@ -106,6 +106,17 @@ impl RuleSet {
         RuleSet::new(registry, &Config::default(), &[], &[]).expect("no selectors to validate")
     }
 
+    /// This rule set with every rule that `keep` refuses turned off.
+    pub fn restricted(&self, keep: impl Fn(usize) -> bool) -> RuleSet {
+        let mut restricted = self.clone();
+        for (rule, enforcement) in restricted.enforcement.iter_mut().enumerate() {
+            if !keep(rule) {
+                *enforcement = Enforcement::Off;
+            }
+        }
+        restricted
+    }
+
     pub fn enforcement(&self, rule: usize) -> Enforcement {
         self.enforcement[rule]
     }

@@ -182,6 +182,10 @@ struct CheckArgs {
     /// gate does.
     #[arg(long)]
     require_clean: bool,
+    /// Lint what is staged for the next commit — the content in git's index, not the
+    /// worktree — and the project rules the staged files bring in (a pre-commit hook).
+    #[arg(long, conflicts_with_all = ["paths", "stdin_filename", "changed_since", "require_clean"])]
+    staged: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -343,6 +347,7 @@ fn check(args: CheckArgs, cwd: &Path, registry: Registry) -> Result<ExitCode, Us
         stdin_filename: args.stdin_filename.clone(),
         changed_since: args.changed_since.clone(),
         require_clean: args.require_clean,
+        staged: args.staged,
     };
     let mut scan = run::scan(&opts, cwd, registry)?;
     let had_input_errors = report_inputs(&mut scan);
