@@ -13,6 +13,7 @@ pub mod gate;
 pub mod git;
 pub mod health;
 pub mod history;
+pub mod hooks;
 pub mod output;
 pub mod project;
 pub mod project_checks;

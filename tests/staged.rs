@@ -209,3 +209,121 @@ fn staged_needs_a_repository() {
         run.stderr
     );
 }
+
+/// `git` itself, in `dir`, with an identity and no user configuration.
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_COMMITTER_NAME", "Dev")
+        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+        .output()
+        .expect("git runs")
+}
+
+/// What git and its hooks printed, on either stream.
+fn output(run: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    )
+}
+
+#[test]
+fn installed_hooks_stop_a_bad_commit_and_let_a_good_one_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    committed_shop(root);
+    let install = doctrine(root, &["hook", "install"]);
+    assert_eq!(install.code, 0, "{}", install.stderr);
+    assert!(install.stdout.contains("installed") && install.stdout.contains("pre-commit"));
+
+    write(root, "lib/shop/atoms.ex", BAD);
+    git(root, &["add", "lib/shop/atoms.ex"]);
+    let refused = git(root, &["commit", "-m", "feat: atoms"]);
+    assert!(!refused.status.success(), "the pre-commit hook stops it");
+    assert!(output(&refused).contains("ZERO001"), "{}", output(&refused));
+
+    write(root, "lib/shop/atoms.ex", GOOD);
+    git(root, &["add", "lib/shop/atoms.ex"]);
+    let accepted = git(root, &["commit", "-m", "feat: atoms"]);
+    assert!(
+        accepted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
+
+    // The commit-msg hook fails once GITL001 is blocking.
+    write(root, ".doctrine.toml", "[rules]\nGITL001 = \"blocking\"\n");
+    git(root, &["add", ".doctrine.toml"]);
+    let bad_message = git(root, &["commit", "-m", "Added config."]);
+    assert!(!bad_message.status.success());
+    assert!(output(&bad_message).contains("GITL001"), "{}", output(&bad_message));
+    assert!(
+        git(root, &["commit", "-m", "chore: gate commit messages"])
+            .status
+            .success()
+    );
+
+    // Reinstalling updates our hooks; uninstalling removes only ours.
+    assert!(
+        doctrine(root, &["hook", "install"])
+            .stdout
+            .contains("updated")
+    );
+    let removed = doctrine(root, &["hook", "uninstall"]);
+    assert_eq!(removed.code, 0);
+    assert!(!root.join(".git/hooks/pre-commit").exists());
+}
+
+#[test]
+fn hooks_honour_core_hooks_path_and_never_replace_a_foreign_hook_unasked() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo_root = dir.path();
+    let project = repo_root.join("backend");
+    shop(&project);
+    Git::init(repo_root).commit("feat: shop");
+    git(repo_root, &["config", "core.hooksPath", ".githooks"]);
+    write(
+        repo_root,
+        ".githooks/pre-commit",
+        "#!/bin/sh\necho lint-staged\n",
+    );
+
+    let refused = doctrine(&project, &["hook", "install"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stdout.contains("left") && refused.stdout.contains("alone"),
+        "{}",
+        refused.stdout
+    );
+    assert!(
+        repo_root.join(".githooks/commit-msg").exists(),
+        "the free one is installed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo_root.join(".githooks/pre-commit")).unwrap(),
+        "#!/bin/sh\necho lint-staged\n"
+    );
+    let uninstall = doctrine(&project, &["hook", "uninstall"]);
+    assert_eq!(uninstall.code, 0);
+    assert!(
+        repo_root.join(".githooks/pre-commit").exists(),
+        "not ours: kept"
+    );
+    assert!(!repo_root.join(".githooks/commit-msg").exists());
+
+    let forced = doctrine(&project, &["hook", "install", "--force"]);
+    assert_eq!(forced.code, 0);
+    // From the repository's top, the hook runs doctrine in backend/.
+    write(&project, "lib/shop/atoms.ex", BAD);
+    git(repo_root, &["add", "backend/lib/shop/atoms.ex"]);
+    let stopped = git(repo_root, &["commit", "-m", "feat: atoms"]);
+    assert!(!stopped.status.success());
+    assert!(output(&stopped).contains("ZERO001"), "{}", output(&stopped));
+}

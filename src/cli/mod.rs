@@ -95,6 +95,12 @@ enum Command {
     /// Check that the project's own rules (`.doctrine/rules/`) flag their bad examples and
     /// not their good ones.
     TestRules,
+    /// Install or remove the git hooks: `pre-commit` runs `check --staged`, `commit-msg`
+    /// checks the message (GITL001).
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// Check one commit message (GITL001), for a `commit-msg` hook: `doctrine commit-msg
     /// "$1"`. Exits 1 only when GITL001 is blocking (it is advisory by default).
     CommitMsg {
@@ -104,6 +110,18 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum HookAction {
+    /// Write `pre-commit` and `commit-msg` hooks (into `core.hooksPath` when set).
+    Install {
+        /// Overwrite hooks that another tool wrote.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the hooks doctrine wrote (others are left alone).
+    Uninstall,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -247,6 +265,7 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             env,
             format,
         } => health::trend(path.as_deref(), last, env.as_deref(), format, &cwd),
+        Command::Hook { action } => hook(action, &cwd),
         Command::CommitMsg { file, config } => commit_msg(&file, config.as_deref(), &cwd, registry),
         Command::Rules { format } => {
             let registry = project_registry(&cwd, registry)?;
@@ -393,6 +412,48 @@ fn limit_to_range(report: &mut Report, range: &git::ChangeRange) {
     report
         .diagnostics
         .retain(|d| range.changed.contains(&d.path) || !d.kind.concerns_a_file());
+}
+
+/// `doctrine hook install|uninstall`, for the project around the current directory.
+fn hook(action: HookAction, cwd: &Path) -> Result<ExitCode, UserError> {
+    use crate::hooks::Outcome;
+    let project = find_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let installing = matches!(action, HookAction::Install { .. });
+    let outcomes = match action {
+        HookAction::Install { force } => {
+            let binary = std::env::current_exe().map_err(|source| UserError::Io {
+                context: "cannot tell where the doctrine binary is".into(),
+                source,
+            })?;
+            crate::hooks::install(&project, &binary, force)
+        }
+        HookAction::Uninstall => crate::hooks::uninstall(&project),
+    }
+    .map_err(UserError::Usage)?;
+    let mut foreign = false;
+    for outcome in &outcomes {
+        let line = match outcome {
+            Outcome::Written(p) => format!("installed {}", p.display()),
+            Outcome::Replaced(p) => format!("updated {}", p.display()),
+            Outcome::Removed(p) => format!("removed {}", p.display()),
+            Outcome::Absent(p) => format!("no doctrine hook at {}", p.display()),
+            Outcome::Foreign(p) => {
+                foreign = true;
+                format!(
+                    "left {} alone: another tool wrote it (install with --force to replace it, \
+                     or call doctrine from it)",
+                    p.display()
+                )
+            }
+        };
+        print(&format!("{}\n", output::escape(&line)))?;
+    }
+    // A foreign hook kept on install means doctrine does not run: say so in the exit code.
+    Ok(if foreign && installing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `doctrine commit-msg FILE`: GITL001 on one message, with the project's configuration.
