@@ -268,6 +268,10 @@ pub struct Report {
     /// What the scan learned about the project, for the project checks.
     #[serde(skip)]
     pub facts: ProjectFacts,
+    /// With `--baseline`: the findings it holds, taken out of `findings` (SARIF still lists
+    /// them, as `unchanged`). `None` without a baseline.
+    #[serde(skip)]
+    pub baselined: Option<Vec<Finding>>,
 }
 
 /// Facts about the project gathered from the per-file reports (in path order), so project

@@ -1,6 +1,7 @@
 //! doctrine: a deploy-doctrine linter for Elixir codebases. See docs/ARCHITECTURE.md.
 
 pub mod analyze;
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;

@@ -263,7 +263,11 @@ fn installed_hooks_stop_a_bad_commit_and_let_a_good_one_through() {
     git(root, &["add", ".doctrine.toml"]);
     let bad_message = git(root, &["commit", "-m", "Added config."]);
     assert!(!bad_message.status.success());
-    assert!(output(&bad_message).contains("GITL001"), "{}", output(&bad_message));
+    assert!(
+        output(&bad_message).contains("GITL001"),
+        "{}",
+        output(&bad_message)
+    );
     assert!(
         git(root, &["commit", "-m", "chore: gate commit messages"])
             .status

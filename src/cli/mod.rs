@@ -200,6 +200,13 @@ struct CheckArgs {
     /// gate does.
     #[arg(long)]
     require_clean: bool,
+    /// Fail only on findings this baseline does not hold (see `--write-baseline`); the
+    /// entries no finding matches any more are reported as removable.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
     /// Lint what is staged for the next commit — the content in git's index, not the
     /// worktree — and the project rules the staged files bring in (a pre-commit hook).
     #[arg(long, conflicts_with_all = ["paths", "stdin_filename", "changed_since", "require_clean"])]
@@ -372,6 +379,45 @@ fn check(args: CheckArgs, cwd: &Path, registry: Registry) -> Result<ExitCode, Us
     let had_input_errors = report_inputs(&mut scan);
     if let Some(range) = scan.git.as_ref().and_then(|g| g.range.as_ref()) {
         limit_to_range(&mut scan.report, range);
+    }
+    if let Some(path) = &args.write_baseline {
+        let baseline = crate::baseline::Baseline::of(&scan.report.findings);
+        baseline
+            .write(&cwd.join(path))
+            .map_err(|source| UserError::Io {
+                context: format!("cannot write the baseline {}", path.display()),
+                source,
+            })?;
+        to_stderr(&format!(
+            "wrote {} finding(s) to the baseline {}\n",
+            baseline.entries.len(),
+            path.display()
+        ));
+        return Ok(if had_input_errors {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = crate::baseline::Baseline::read(&cwd.join(path))
+            .map_err(|why| UserError::Usage(format!("--baseline {}: {why}", path.display())))?;
+        let applied = baseline.apply(&mut scan.report);
+        if !args.quiet {
+            let mut note = format!(
+                "baseline {}: {} known finding(s) not shown",
+                path.display(),
+                applied.matched
+            );
+            if !applied.fixed.is_empty() {
+                note.push_str(&format!(
+                    "; {} entr(ies) fixed and removable (rerun with --write-baseline {})",
+                    applied.fixed.len(),
+                    path.display()
+                ));
+            }
+            to_stderr(&format!("{}\n", output::escape(&note)));
+        }
     }
     if args.blocking_only {
         scan.report

@@ -15,6 +15,11 @@ use std::path::Path;
 
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "doctrineFingerprint/v1";
+/// GitHub code scanning's limit of results per run.
+const MAX_RESULTS: usize = 25_000;
+/// The run's category in `automationDetails.id` (`category/`), so doctrine's alerts stay
+/// apart from other tools' and upload after upload replace each other.
+const AUTOMATION_CATEGORY: &str = "doctrine";
 
 fn level(enforcement: Enforcement) -> &'static str {
     match enforcement {
@@ -40,38 +45,76 @@ pub fn render(cx: &RenderContext) -> String {
 
     let rules: Vec<Value> = described.iter().map(|&i| rule_descriptor(cx, i)).collect();
 
-    let results: Vec<Value> = cx
+    let result = |f: &Finding, state: Option<&str>| {
+        let mut result = json!({
+            "ruleId": f.rule,
+            "level": level(f.enforcement),
+            "message": { "text": f.message },
+            "locations": [{ "physicalLocation": physical_location(cx, f) }],
+            "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
+        });
+        if let Some(&index) = rule_index.get(f.rule.as_str()) {
+            result["ruleIndex"] = json!(index);
+        }
+        // A finding about a commit: the commit is what it is about; the physical location
+        // only gives an editor somewhere to show it.
+        if let Some(commit) = &f.commit {
+            result["properties"] = json!({ "commit": commit });
+            result["locations"][0]["logicalLocations"] =
+                json!([{ "name": commit, "kind": "resource" }]);
+        }
+        if let Some(state) = state {
+            result["baselineState"] = json!(state);
+        }
+        result
+    };
+    // With a baseline, new findings say so and the known ones are listed as unchanged.
+    let baselined = cx.report.baselined.as_deref();
+    let new_state = baselined.map(|_| "new");
+    let mut all: Vec<(&Finding, Option<&str>)> = cx
         .report
         .findings
         .iter()
-        .map(|f| {
-            let mut result = json!({
-                "ruleId": f.rule,
-                "level": level(f.enforcement),
-                "message": { "text": f.message },
-                "locations": [{ "physicalLocation": physical_location(cx, f) }],
-                "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
-            });
-            if let Some(&index) = rule_index.get(f.rule.as_str()) {
-                result["ruleIndex"] = json!(index);
-            }
-            // A finding about a commit: the commit is what it is about; the physical location
-            // only gives an editor somewhere to show it.
-            if let Some(commit) = &f.commit {
-                result["properties"] = json!({ "commit": commit });
-                result["locations"][0]["logicalLocations"] =
-                    json!([{ "name": commit, "kind": "resource" }]);
-            }
-            result
-        })
+        .map(|f| (f, new_state))
+        .chain(
+            baselined
+                .unwrap_or(&[])
+                .iter()
+                .map(|f| (f, Some("unchanged"))),
+        )
         .collect();
+    // GitHub code scanning takes at most 25,000 results per run: keep the most severe
+    // (new before known, blocking before advisory), in report order within each.
+    let total = all.len();
+    if total > MAX_RESULTS {
+        all.sort_by_key(|(f, state)| {
+            (
+                *state == Some("unchanged"),
+                f.enforcement != Enforcement::Blocking,
+            )
+        });
+        all.truncate(MAX_RESULTS);
+        all.sort_by(|a, b| a.0.sort_key_cmp(b.0));
+    }
+    let results: Vec<Value> = all.iter().map(|(f, state)| result(f, *state)).collect();
 
-    let notifications: Vec<Value> = cx
+    let mut notifications: Vec<Value> = cx
         .report
         .diagnostics
         .iter()
         .map(|d| notification(cx, d))
         .collect();
+    if total > MAX_RESULTS {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": format!(
+                "{total} results; GitHub code scanning accepts {MAX_RESULTS} per run, so the \
+                 {} least severe were left out (`doctrine check` lists them all)",
+                total - MAX_RESULTS
+            ) },
+            "descriptor": { "id": "too-many-results" },
+        }));
+    }
 
     let document = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -89,6 +132,7 @@ pub fn render(cx: &RenderContext) -> String {
                 "executionSuccessful": cx.execution_successful,
                 "toolExecutionNotifications": notifications,
             }],
+            "automationDetails": { "id": format!("{}/", AUTOMATION_CATEGORY) },
             "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(cx.checkout) } },
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -257,5 +301,73 @@ mod tests {
             artifact(root, "/elsewhere/x.ex"),
             json!({ "uri": "file:///elsewhere/x.ex" })
         );
+    }
+
+    #[test]
+    fn past_githubs_limit_the_most_severe_results_are_kept_and_the_cut_is_said() {
+        let finding = |i: usize, enforcement| Finding {
+            rule: if enforcement == Enforcement::Blocking {
+                "ZERO001"
+            } else {
+                "OTEL001"
+            }
+            .into(),
+            path: format!("lib/f{:05}.ex", i),
+            span: crate::finding::Span::first_line(),
+            message: "m".into(),
+            enforcement,
+            fingerprint: format!("{i:016x}"),
+            unless_callback: None,
+            unless_set_for_prod: None,
+            commit: None,
+        };
+        // Advisory first in path order, so a plain cut would keep them.
+        let report = crate::finding::Report {
+            findings: (0..MAX_RESULTS)
+                .map(|i| finding(i, Enforcement::Advisory))
+                .chain((MAX_RESULTS..MAX_RESULTS + 10).map(|i| finding(i, Enforcement::Blocking)))
+                .collect(),
+            baselined: Some(vec![finding(99_999, Enforcement::Blocking)]),
+            ..crate::finding::Report::default()
+        };
+        let registry = crate::registry::Registry::builtin();
+        let rules = crate::selection::RuleSet::defaults(&registry);
+        let sources = crate::source::MemorySources::new(Vec::new());
+        let root = Path::new("/work/app");
+        let cx = RenderContext {
+            report: &report,
+            registry: &registry,
+            rules: &rules,
+            sources: &sources,
+            checkout: root,
+            checkout_prefix: "",
+            color: false,
+            statistics: false,
+            quiet: false,
+            root,
+            cwd: root,
+            max_annotations: 50,
+            execution_successful: true,
+        };
+        let sarif: Value = serde_json::from_str(&render(&cx)).unwrap();
+        let run = &sarif["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), MAX_RESULTS);
+        let blocking = results.iter().filter(|r| r["level"] == "error").count();
+        assert_eq!(blocking, 10, "every new blocking result is kept");
+        assert!(
+            results.iter().all(|r| r["baselineState"] == "new"),
+            "the known one went first"
+        );
+        let notes = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        assert!(
+            notes[0]["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("11 least severe")
+        );
+        assert_eq!(run["automationDetails"]["id"], "doctrine/");
     }
 }
