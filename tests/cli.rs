@@ -1527,3 +1527,60 @@ fn nested_mix_projects_decide_file_roles() {
         run.stdout
     );
 }
+
+#[test]
+fn gitlab_code_quality_and_junit_reports() {
+    let root = common::run::fixture("phoenix_app");
+    let check = doctrine(&root, &["check", "--format", "json"]).json();
+    let count = check["findings"].as_array().unwrap().len();
+
+    let gitlab = doctrine(&root, &["check", "--format", "gitlab"]);
+    assert_eq!(gitlab.code, 1);
+    let issues: serde_json::Value = serde_json::from_str(&gitlab.stdout).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert_eq!(issues.len(), count);
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), count, "unique fingerprints");
+    for issue in issues {
+        assert!(
+            ["blocker", "critical", "major", "minor", "info"]
+                .contains(&issue["severity"].as_str().unwrap())
+        );
+        assert!(
+            issue["location"]["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("fixtures/phoenix_app/"),
+            "checkout-relative"
+        );
+        assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(!issue["description"].as_str().unwrap().is_empty());
+    }
+
+    let junit = doctrine(&root, &["check", "--format", "junit"]);
+    let mut reader = quick_xml::Reader::from_str(&junit.stdout);
+    let (mut cases, mut failures) = (0, 0);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    "testcase" => cases += 1,
+                    "failure" => failures += 1,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(cases, count);
+    assert_eq!(
+        failures,
+        check["summary"]["blocking"].as_u64().unwrap() as usize
+    );
+}

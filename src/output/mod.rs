@@ -1,6 +1,7 @@
 //! Renderers: each turns a sorted `Report` into bytes. None of them reads the clock or the
 //! environment, so the same report always renders to the same bytes.
 
+mod ci_reports;
 mod display;
 mod github;
 pub mod health;
@@ -31,6 +32,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// GitLab code-quality report (JSON, with fingerprints).
+    Gitlab,
+    /// JUnit XML, for CI systems that show test reports.
+    Junit,
 }
 
 pub struct RenderContext<'a> {
@@ -100,6 +105,8 @@ pub fn render(format: Format, cx: &RenderContext) -> String {
         Format::Json => json::render(cx),
         Format::Sarif => sarif::render(cx),
         Format::Github => github::render(cx),
+        Format::Gitlab => ci_reports::gitlab(cx),
+        Format::Junit => ci_reports::junit(cx),
     }
 }
 
