@@ -500,16 +500,22 @@ impl SourceSet for MemorySources {
     }
 
     fn list(&self, dir: &str) -> Vec<String> {
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        self.paths
-            .iter()
-            .filter_map(|p| p.strip_prefix(prefix.as_str()))
-            .filter(|name| !name.contains('/'))
-            .map(str::to_string)
-            .collect()
+        names_in(&self.paths, dir)
     }
+}
+
+/// The names of the files directly in `dir` among `paths` (project-relative, `""` for the
+/// root), in the order of `paths`.
+pub fn names_in<'p>(paths: impl IntoIterator<Item = &'p String>, dir: &str) -> Vec<String> {
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    paths
+        .into_iter()
+        .filter_map(|p| p.strip_prefix(prefix.as_str()))
+        .filter(|name| !name.contains('/'))
+        .map(str::to_string)
+        .collect()
 }

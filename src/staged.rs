@@ -187,17 +187,7 @@ impl SourceSet for IndexSources {
     }
 
     fn list(&self, dir: &str) -> Vec<String> {
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        self.entries
-            .keys()
-            .filter_map(|p| p.strip_prefix(prefix.as_str()))
-            .filter(|name| !name.contains('/'))
-            .map(str::to_string)
-            .collect()
+        crate::source::names_in(self.entries.keys(), dir)
     }
 }
 
