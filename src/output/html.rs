@@ -165,9 +165,7 @@ fn split_bar(counts: Counts, max: u64) -> String {
 
 fn section_pillars(out: &mut String, page: &Page) {
     let registry = page.registry;
-    let counts = counts_by(page.report, |f| {
-        registry.get(&f.rule).map_or("?", |r| r.def.pillar.as_str())
-    });
+    let counts = crate::gate::pillar_counts(page.report, registry);
     let max = counts
         .values()
         .map(|c| c.blocking + c.advisory)

@@ -6,22 +6,7 @@ defmodule MixDoctrineTest do
   import MixDoctrine.TestHelpers
 
   setup do
-    saved_bin = System.get_env("DOCTRINE_BIN")
-    saved_path = System.get_env("PATH")
-    saved_config = Application.fetch_env(:mix_doctrine, :binary)
-
-    on_exit(fn ->
-      restore_env("DOCTRINE_BIN", saved_bin)
-      restore_env("PATH", saved_path)
-
-      case saved_config do
-        {:ok, value} -> Application.put_env(:mix_doctrine, :binary, value)
-        :error -> Application.delete_env(:mix_doctrine, :binary)
-      end
-    end)
-
-    System.delete_env("DOCTRINE_BIN")
-    Application.delete_env(:mix_doctrine, :binary)
+    isolate_doctrine_lookup!()
     # No real doctrine installed on this machine can be found: each test puts its own on
     # the PATH when it wants one there.
     empty = tmp_dir!("empty_path")
@@ -38,9 +23,6 @@ defmodule MixDoctrineTest do
       path_dir: path_dir
     }
   end
-
-  defp restore_env(name, nil), do: System.delete_env(name)
-  defp restore_env(name, value), do: System.put_env(name, value)
 
   describe "find_binary/0" do
     test "the configured binary comes first", ctx do

@@ -11,25 +11,7 @@ defmodule MixTasksTest do
   alias Mix.Tasks.Health.Score
 
   setup do
-    saved_bin = System.get_env("DOCTRINE_BIN")
-    saved_path = System.get_env("PATH")
-    saved_config = Application.fetch_env(:mix_doctrine, :binary)
-
-    on_exit(fn ->
-      if saved_bin,
-        do: System.put_env("DOCTRINE_BIN", saved_bin),
-        else: System.delete_env("DOCTRINE_BIN")
-
-      System.put_env("PATH", saved_path)
-
-      case saved_config do
-        {:ok, value} -> Application.put_env(:mix_doctrine, :binary, value)
-        :error -> Application.delete_env(:mix_doctrine, :binary)
-      end
-    end)
-
-    System.delete_env("DOCTRINE_BIN")
-    Application.delete_env(:mix_doctrine, :binary)
+    isolate_doctrine_lookup!()
     %{dir: tmp_dir!("tasks")}
   end
 

@@ -15,6 +15,32 @@ defmodule MixDoctrine.TestHelpers do
   @doc "The root of the mix_doctrine package, for projects that depend on it by path."
   def package_root, do: @package_root
 
+  @doc """
+  Clears `DOCTRINE_BIN` and the configured binary for one test and puts them (and `PATH`)
+  back when it ends, so each test chooses where doctrine is found.
+  """
+  def isolate_doctrine_lookup! do
+    saved_bin = System.get_env("DOCTRINE_BIN")
+    saved_path = System.get_env("PATH")
+    saved_config = Application.fetch_env(:mix_doctrine, :binary)
+
+    ExUnit.Callbacks.on_exit(fn ->
+      restore_env("DOCTRINE_BIN", saved_bin)
+      restore_env("PATH", saved_path)
+
+      case saved_config do
+        {:ok, value} -> Application.put_env(:mix_doctrine, :binary, value)
+        :error -> Application.delete_env(:mix_doctrine, :binary)
+      end
+    end)
+
+    System.delete_env("DOCTRINE_BIN")
+    Application.delete_env(:mix_doctrine, :binary)
+  end
+
+  defp restore_env(name, nil), do: System.delete_env(name)
+  defp restore_env(name, value), do: System.put_env(name, value)
+
   @doc "A fresh directory under the system's temporary directory, removed after the test."
   def tmp_dir!(label) do
     dir =
