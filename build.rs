@@ -26,4 +26,47 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_rules.rs");
     std::fs::write(dest, out).expect("write embedded_rules.rs");
+    println!("cargo:rustc-env=DOCTRINE_BUILD_ID={:016x}", build_id());
+}
+
+/// A hash of everything that decides what the binary reports (its sources, rules and locked
+/// dependencies): the result cache is keyed by it, so a rebuilt binary with changed rules
+/// never reads results written by another one, even under the same version number.
+fn build_id() -> u64 {
+    use std::hash::Hasher;
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "rules"] {
+        println!("cargo:rerun-if-changed={}", manifest.join(dir).display());
+        collect_files(&manifest.join(dir), &mut files);
+    }
+    files.push(manifest.join("Cargo.lock"));
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("Cargo.lock").display()
+    );
+    files.sort();
+    // DefaultHasher::new() has fixed keys: the same inputs give the same id on every build.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for path in &files {
+        hasher.write(
+            path.strip_prefix(manifest)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        hasher.write(&std::fs::read(path).unwrap_or_default());
+    }
+    hasher.finish()
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, files);
+        } else {
+            files.push(path);
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! A run: every source analysed in parallel, the per-file reports merged and sorted.
 
 use crate::analyze::Analyzer;
-use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Report};
+use crate::cache::{RecordingSources, ResultCache};
+use crate::finding::{Diagnostic, DiagnosticKind, FileReport, Finding, ProjectFacts, Report};
 use crate::git::GitFacts;
 use crate::project::FileRole;
 use crate::project::ProjectModel;
@@ -13,6 +14,7 @@ use crate::syntax::config;
 use crate::syntax::parse::parse;
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 /// Analyse every file of `sources` on the current rayon pool. The result does not depend on
 /// the number of threads: reports are merged in path order and sorted.
@@ -25,10 +27,15 @@ pub fn scan(
     sources: &dyn SourceSet,
     context: Option<&dyn SourceSet>,
     project: &ProjectModel,
+    cache: Option<&ResultCache>,
 ) -> Report {
+    let started = Instant::now();
     let role = |path: &str| project.role_of(path);
     let read_and = |path: &String, analyze: &dyn Fn(&[u8]) -> FileReport| match sources.read(path) {
-        Ok(bytes) => guarded(path, || analyze(&bytes)),
+        Ok(bytes) => guarded(path, || match cache {
+            Some(cache) => cache.report(path, role(path), &bytes, || analyze(&bytes)),
+            None => analyze(&bytes),
+        }),
         Err(e) => FileReport {
             diagnostics: vec![Diagnostic {
                 path: path.clone(),
@@ -110,6 +117,7 @@ pub fn scan(
         report.metrics.add(&file.metrics);
     }
     report.sort();
+    report.timings.files = started.elapsed();
     report
 }
 
@@ -202,8 +210,11 @@ pub enum Coverage<'a> {
     /// Some files (paths, stdin): the per-file rules only.
     Files,
     /// The whole project: the project-level checks too, with what git says (`None`
-    /// outside a repository).
-    Project { git: Option<&'a GitFacts> },
+    /// outside a repository), and the results of the last run when cached.
+    Project {
+        git: Option<&'a GitFacts>,
+        cache: Option<&'a ResultCache>,
+    },
     /// Some files, and the project checks of `rules` over the whole project in `project`
     /// (a staged `mix.exs` brings in DEPS).
     Touched {
@@ -224,10 +235,14 @@ pub fn run(
     rules: &RuleSet,
     context: Option<&dyn SourceSet>,
 ) -> Report {
-    let mut report = scan(analyzer, sources, context, project);
+    let cache = match coverage {
+        Coverage::Project { cache, .. } => cache,
+        _ => None,
+    };
+    let mut report = scan(analyzer, sources, context, project, cache);
     let project_pass = match coverage {
         Coverage::Files => None,
-        Coverage::Project { git } => Some((git, rules, sources)),
+        Coverage::Project { git, .. } => Some((git, rules, sources)),
         Coverage::Touched {
             git,
             rules,
@@ -235,14 +250,18 @@ pub fn run(
         } => Some((git, rules, project)),
     };
     if let Some((git, rules, project_sources)) = project_pass {
-        let (findings, diagnostics) = crate::project_checks::run(
+        let started = Instant::now();
+        let pass = ProjectPass {
             project,
-            project_sources,
-            &report.facts,
+            sources: project_sources,
             git,
             registry,
             rules,
-        );
+        };
+        let (findings, diagnostics) = match cache {
+            Some(cache) => pass.run_cached(&report.facts, cache),
+            None => pass.run(&report.facts),
+        };
         report.diagnostics.extend(diagnostics);
         let suppressions = &report.facts.suppressions;
         report
@@ -254,8 +273,66 @@ pub fn run(
                 !suppressions.iter().any(|s| s.covers(finding, pillar))
             }));
         report.sort();
+        report.timings.project = started.elapsed();
     }
     report
+}
+
+/// The project-level checks of one run and what they judge.
+struct ProjectPass<'a> {
+    project: &'a ProjectModel,
+    sources: &'a dyn SourceSet,
+    git: Option<&'a GitFacts>,
+    registry: &'a Registry,
+    rules: &'a RuleSet,
+}
+
+impl ProjectPass<'_> {
+    fn run(&self, facts: &ProjectFacts) -> (Vec<Finding>, Vec<Diagnostic>) {
+        self.run_over(self.sources, facts)
+    }
+
+    fn run_over(
+        &self,
+        sources: &dyn SourceSet,
+        facts: &ProjectFacts,
+    ) -> (Vec<Finding>, Vec<Diagnostic>) {
+        crate::project_checks::run(
+            self.project,
+            sources,
+            facts,
+            self.git,
+            self.registry,
+            self.rules,
+        )
+    }
+
+    /// The cached results when nothing they were computed from changed; else the checks
+    /// run with their reads recorded for the next run.
+    fn run_cached(
+        &self,
+        facts: &ProjectFacts,
+        cache: &ResultCache,
+    ) -> (Vec<Finding>, Vec<Diagnostic>) {
+        let inputs =
+            cache.project_inputs(self.sources, &format!("{:?}\n{:?}", self.project, self.git));
+        if let Some(results) = cache.project_results(&inputs, self.sources) {
+            return results;
+        }
+        let recording = RecordingSources::new(self.sources);
+        let (findings, diagnostics) = self.run_over(&recording, facts);
+        cache.store_project(inputs, recording, &findings, &diagnostics);
+        (findings, diagnostics)
+    }
+}
+
+/// Where a run's time went, for `--timings` and the benchmark harness.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Reading, analysing (or taking from the cache) and merging the files.
+    pub files: Duration,
+    /// The project-level checks.
+    pub project: Duration,
 }
 
 #[cfg(test)]

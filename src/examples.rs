@@ -98,7 +98,10 @@ pub fn verify(
                     &analyzer,
                     &sources,
                     &project,
-                    engine::Coverage::Project { git: git.as_ref() },
+                    engine::Coverage::Project {
+                        git: git.as_ref(),
+                        cache: None,
+                    },
                     registry,
                     &rules,
                     None,

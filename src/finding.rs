@@ -272,6 +272,9 @@ pub struct Report {
     /// them, as `unchanged`). `None` without a baseline.
     #[serde(skip)]
     pub baselined: Option<Vec<Finding>>,
+    /// Where the run's time went.
+    #[serde(skip)]
+    pub timings: crate::engine::Timings,
 }
 
 /// Facts about the project gathered from the per-file reports (in path order), so project

@@ -3,6 +3,7 @@
 //! project checks. What the commands do with the report is theirs.
 
 use crate::analyze::Analyzer;
+use crate::cache::{self, ResultCache};
 use crate::config::{CONFIG_FILE, Config, glob_set};
 use crate::engine;
 use crate::error::UserError;
@@ -14,6 +15,7 @@ use crate::selection::RuleSet;
 use crate::source::{DiskSources, MemorySources, SourceSet, relative};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// What to analyse and how: the options `check` shares with the other commands.
 #[derive(Debug, Default, Clone)]
@@ -31,6 +33,9 @@ pub struct ScanOptions {
     pub require_clean: bool,
     /// Lint what is staged (git's index) instead of the worktree.
     pub staged: bool,
+    /// Reuse and update the result cache (`.doctrine/cache/`) when the whole project is
+    /// checked. Off by default for library callers; the CLI turns it on unless `--no-cache`.
+    pub cache: bool,
 }
 
 /// The outcome of one analysis.
@@ -49,8 +54,33 @@ pub struct Scan {
     /// Problems in the configuration or the project's rule files (the run exits 2); the
     /// scan used the defaults instead.
     pub input_errors: Vec<UserError>,
-    /// Warnings about the options themselves.
+    /// Warnings about the options themselves and the result cache.
     pub warnings: Vec<String>,
+    /// Where the run's time went.
+    pub timings: RunTimings,
+}
+
+/// The phases of a run, timed (`doctrine check --timings`, the benchmark harness).
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct RunTimings {
+    /// Finding the files (the walk) and reading the configuration.
+    pub discover_ms: f64,
+    /// Reading git.
+    pub git_ms: f64,
+    /// Reading the result cache.
+    pub cache_load_ms: f64,
+    /// Reading, analysing (or taking from the cache) and merging every file.
+    pub files_ms: f64,
+    /// The project-level rules.
+    pub project_ms: f64,
+    /// Writing the result cache.
+    pub cache_save_ms: f64,
+    /// Files whose results came from the cache.
+    pub cached_files: usize,
+    /// Files analysed.
+    pub analysed_files: usize,
+    /// The project rules' results came from the cache (nothing they read changed).
+    pub project_cached: bool,
 }
 
 impl Scan {
@@ -210,6 +240,8 @@ fn read_sources(
 /// Analyse the project `opts` describe. A broken configuration or rule file does not stop
 /// it: the scan goes on with the defaults and returns the errors (`Scan::input_errors`).
 pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Scan, UserError> {
+    let started = Instant::now();
+    let mut timings = RunTimings::default();
     let (root, anchor, targets) = locate_project(opts, cwd)?;
     // A broken rule file or configuration is reported, the run goes on without it (rule
     // file) or with the defaults (configuration), and the exit code is 2 whatever is found.
@@ -289,15 +321,18 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
             whole_project: false,
             input_errors,
             warnings,
+            timings,
         });
     }
     let (sources, walk_diagnostics) = read_sources(opts, &config, &root, &anchor, &targets)?;
+    timings.discover_ms = ms(started.elapsed());
     // Project-level rules judge the whole project, so they run only when it is all checked.
     let whole_project = opts.stdin_filename.is_none() && targets.iter().all(|t| *t == root);
     // A partial run still needs the facts only the whole project has (its behaviours).
     let context = (!whole_project).then(|| {
         DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
     });
+    let git_started = Instant::now();
     let (git, git_notes) = if whole_project || opts.changed_since.is_some() {
         let request = GitRequest {
             changed_since: opts.changed_since.clone(),
@@ -307,6 +342,7 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
     } else {
         (None, Vec::new())
     };
+    timings.git_ms = ms(git_started.elapsed());
     let range = git.as_ref().and_then(|g| g.range.as_ref());
     if let Some(base) = &opts.changed_since
         && range.is_none()
@@ -314,8 +350,19 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
         let why = git_notes.first().cloned().unwrap_or_default();
         return Err(UserError::Usage(format!("--changed-since {base}: {why}")));
     }
+    let cache_started = Instant::now();
+    let cache = (opts.cache && whole_project).then(|| {
+        let key = cache::key(&registry, &config, &opts.select, &opts.ignore);
+        let (cache, warning) = ResultCache::open(&root, &key);
+        warnings.extend(warning);
+        cache
+    });
+    timings.cache_load_ms = ms(cache_started.elapsed());
     let coverage = if whole_project {
-        engine::Coverage::Project { git: git.as_ref() }
+        engine::Coverage::Project {
+            git: git.as_ref(),
+            cache: cache.as_ref(),
+        }
     } else {
         engine::Coverage::Files
     };
@@ -330,6 +377,15 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
             context.as_ref().map(|c| c as &dyn SourceSet),
         )
     });
+    timings.files_ms = ms(report.timings.files);
+    timings.project_ms = ms(report.timings.project);
+    if let Some(cache) = cache {
+        let save_started = Instant::now();
+        (timings.cached_files, timings.analysed_files) = cache.counts();
+        timings.project_cached = !cache.project_recomputed();
+        warnings.extend(cache.save());
+        timings.cache_save_ms = ms(save_started.elapsed());
+    }
     report.diagnostics.extend(walk_diagnostics);
     report.diagnostics.extend(input_diagnostics);
     if whole_project {
@@ -355,7 +411,12 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
         whole_project,
         input_errors,
         warnings,
+        timings,
     })
+}
+
+fn ms(duration: std::time::Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
 }
 
 /// The staged files, with the facts of the rest of the index and the project rules they

@@ -28,6 +28,9 @@ pub struct ProjectArgs {
     /// Worker threads (default: one per CPU).
     #[arg(long)]
     threads: Option<usize>,
+    /// Neither read nor write the result cache (`.doctrine/cache/`): analyse every file.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +126,7 @@ fn scan_options(project: &ProjectArgs, cwd: &Path) -> Result<ScanOptions, UserEr
         paths,
         config: project.config.clone(),
         threads: project.threads,
+        cache: super::cache_wanted(project.no_cache),
         ..ScanOptions::default()
     })
 }

@@ -101,6 +101,11 @@ enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// Manage the result cache (`.doctrine/cache/`).
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
     /// Check one commit message (GITL001), for a `commit-msg` hook: `doctrine commit-msg
     /// "$1"`. Exits 1 only when GITL001 is blocking (it is advisory by default).
     CommitMsg {
@@ -109,6 +114,15 @@ enum Command {
         /// Use this configuration file instead of `<root>/.doctrine.toml`.
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CacheAction {
+    /// Remove the project's result cache; the next run analyses every file.
+    Clean {
+        /// The project directory (default: the project around the current directory).
+        path: Option<PathBuf>,
     },
 }
 
@@ -211,6 +225,13 @@ struct CheckArgs {
     /// worktree — and the project rules the staged files bring in (a pre-commit hook).
     #[arg(long, conflicts_with_all = ["paths", "stdin_filename", "changed_since", "require_clean"])]
     staged: bool,
+    /// Neither read nor write the result cache (`.doctrine/cache/`): analyse every file.
+    #[arg(long)]
+    no_cache: bool,
+    /// Print where the run's time went (walk, git, cache, files, project rules) as one JSON
+    /// line on standard error.
+    #[arg(long)]
+    timings: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -273,6 +294,9 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             format,
         } => health::trend(path.as_deref(), last, env.as_deref(), format, &cwd),
         Command::Hook { action } => hook(action, &cwd),
+        Command::Cache {
+            action: CacheAction::Clean { path },
+        } => cache_clean(path.as_deref(), &cwd),
         Command::CommitMsg { file, config } => commit_msg(&file, config.as_deref(), &cwd, registry),
         Command::Rules { format } => {
             let registry = project_registry(&cwd, registry)?;
@@ -374,9 +398,14 @@ fn check(args: CheckArgs, cwd: &Path, registry: Registry) -> Result<ExitCode, Us
         changed_since: args.changed_since.clone(),
         require_clean: args.require_clean,
         staged: args.staged,
+        cache: cache_wanted(args.no_cache),
     };
     let mut scan = run::scan(&opts, cwd, registry)?;
     let had_input_errors = report_inputs(&mut scan);
+    if args.timings {
+        let json = serde_json::to_string(&scan.timings).unwrap_or_default();
+        to_stderr(&format!("doctrine timings: {json}\n"));
+    }
     if let Some(range) = scan.git.as_ref().and_then(|g| g.range.as_ref()) {
         limit_to_range(&mut scan.report, range);
     }
@@ -458,6 +487,33 @@ fn limit_to_range(report: &mut Report, range: &git::ChangeRange) {
     report
         .diagnostics
         .retain(|d| range.changed.contains(&d.path) || !d.kind.concerns_a_file());
+}
+
+/// Whether to use the result cache: not with `--no-cache`, nor when `DOCTRINE_NO_CACHE` is
+/// set to anything but `0` or nothing (for a read-only checkout or a test suite).
+pub(crate) fn cache_wanted(no_cache: bool) -> bool {
+    !no_cache
+        && std::env::var_os("DOCTRINE_NO_CACHE")
+            .is_none_or(|value| value.is_empty() || value == "0")
+}
+
+/// `doctrine cache clean`: remove the result cache of the project around `path`.
+fn cache_clean(path: Option<&Path>, cwd: &Path) -> Result<ExitCode, UserError> {
+    let start = cwd.join(path.unwrap_or(Path::new(".")));
+    let root = find_root(&start).unwrap_or(start);
+    let shown = relative(cwd, &root.join(crate::cache::DIR))
+        .unwrap_or_else(|| root.join(crate::cache::DIR).display().to_string());
+    let line = match crate::cache::clean(&root).map_err(|source| UserError::Io {
+        context: format!("cannot remove {shown}"),
+        source,
+    })? {
+        Some((files, bytes)) => format!(
+            "removed {shown} ({files} file(s), {:.1} KiB)",
+            bytes as f64 / 1024.0
+        ),
+        None => format!("no result cache at {shown}"),
+    };
+    print(&format!("{line}\n"))
 }
 
 /// `doctrine hook install|uninstall`, for the project around the current directory.

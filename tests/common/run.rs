@@ -49,9 +49,25 @@ pub fn doctrine(cwd: &Path, args: &[&str]) -> Run {
 }
 
 /// Run the binary in `cwd`, feeding `stdin` if given, with a hang guard. The environment is
-/// cleaned of variables that change the output (colors, backtraces).
+/// cleaned of variables that change the output (colors, backtraces). The result cache is
+/// off: the fixtures are only read.
 pub fn doctrine_with_stdin(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(BIN)
+    spawn(cwd, args, stdin, false)
+}
+
+/// `doctrine` with the result cache on, as a user runs it.
+pub fn doctrine_cached(cwd: &Path, args: &[&str]) -> Run {
+    spawn(cwd, args, None, true)
+}
+
+fn spawn(cwd: &Path, args: &[&str], stdin: Option<&[u8]>, cache: bool) -> Run {
+    let mut command = Command::new(BIN);
+    if cache {
+        command.env_remove("DOCTRINE_NO_CACHE");
+    } else {
+        command.env("DOCTRINE_NO_CACHE", "1");
+    }
+    let mut child = command
         .args(args)
         .current_dir(cwd)
         .env_remove("NO_COLOR")
