@@ -150,6 +150,17 @@ impl ProjectModel {
     /// `mix.exs`; otherwise the root is the only app. Nested mix projects (an installer, the
     /// apps of a repository laid out like Elixir's own) are found by a walk of the tree.
     pub fn discover(root: &Path) -> ProjectModel {
+        let mix_files = crate::source::walker(root, false)
+            .build()
+            .flatten()
+            .filter(|entry| entry.file_name() == "mix.exs")
+            .filter_map(|entry| relative(root, entry.path()));
+        ProjectModel::discover_with(root, mix_files)
+    }
+
+    /// `discover` with the project's `mix.exs` files already known (project-relative paths,
+    /// from the walk of a whole-project run), so the tree is not walked twice.
+    pub fn discover_with(root: &Path, mix_files: impl IntoIterator<Item = String>) -> ProjectModel {
         let apps_path = umbrella_apps_path(root);
         let umbrella = apps_path.is_some();
         let apps_path = apps_path.unwrap_or_else(|| DEFAULT_APPS_PATH.to_string());
@@ -177,14 +188,11 @@ impl ProjectModel {
             });
         }
         let mut mix_projects = vec![String::new()];
-        for entry in crate::source::walker(root, false).build().flatten() {
-            if entry.file_name() == "mix.exs"
-                && let Some(dir) = entry.path().parent().and_then(|d| relative(root, d))
-                && !dir.is_empty()
-            {
-                mix_projects.push(dir);
-            }
-        }
+        mix_projects.extend(
+            mix_files
+                .into_iter()
+                .filter_map(|path| path.strip_suffix("/mix.exs").map(str::to_string)),
+        );
         let mut model = ProjectModel::with_mix_projects(root, umbrella, apps, mix_projects);
         model.apps_path = apps_path;
         model

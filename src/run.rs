@@ -301,8 +301,8 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
         .build()
         .map_err(|e| UserError::Usage(format!("cannot start {threads} threads: {e}")))?;
 
-    let project = ProjectModel::discover(&root);
     if opts.staged {
+        let project = ProjectModel::discover(&root);
         let staged = crate::staged::read(&root, config.max_file_size)
             .map_err(|why| UserError::Usage(format!("--staged: {why}")))?;
         let (mut report, sources) =
@@ -328,6 +328,14 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
     timings.discover_ms = ms(started.elapsed());
     // Project-level rules judge the whole project, so they run only when it is all checked.
     let whole_project = opts.stdin_filename.is_none() && targets.iter().all(|t| *t == root);
+    // The walk of a whole-project run saw every `mix.exs` (an excluded one does not matter:
+    // its files are not scanned).
+    let project = if whole_project {
+        let mix_files = sources.paths().iter().filter(|p| p.ends_with("/mix.exs"));
+        ProjectModel::discover_with(&root, mix_files.cloned())
+    } else {
+        ProjectModel::discover(&root)
+    };
     // A partial run still needs the facts only the whole project has (its behaviours).
     let context = (!whole_project).then(|| {
         DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
