@@ -378,25 +378,9 @@ impl<'a> Analyzer<'a> {
     }
 
     fn walk(&self, tree: &Tree, walk: &mut Walk, lines: &LineIndex) {
-        let mut cursor = tree.walk();
-        let mut ancestors: Vec<Node> = Vec::new();
-        loop {
-            let node = cursor.node();
-            self.visit(node, &ancestors, walk, lines);
-            if cursor.goto_first_child() {
-                ancestors.push(node);
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return;
-                }
-                ancestors.pop();
-            }
-        }
+        crate::syntax::walk::preorder(tree, |node, ancestors| {
+            self.visit(node, ancestors, walk, lines)
+        });
     }
 
     fn visit<'t>(

@@ -36,6 +36,8 @@ fn line_span(content: &str, line: usize) -> Span {
 /// `--changed-since` wherever they point.
 pub const RANGE_RULES: &[&str] = &["GITL001", "RELS003"];
 
+/// A project-level check. It reads files only through `ProjectContext::sources`: the result
+/// cache records those reads to know when the check must run again.
 pub trait ProjectCheck: Sync + Send {
     /// The rule ids this check reports.
     fn rules(&self) -> &'static [&'static str];

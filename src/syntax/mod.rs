@@ -13,6 +13,7 @@ pub mod outline;
 pub mod parse;
 pub mod semantic;
 pub mod telemetry;
+pub mod walk;
 pub mod web;
 
 use crate::syntax::kinds::Fields;
