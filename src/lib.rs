@@ -28,6 +28,7 @@ pub mod source;
 pub mod staged;
 pub mod suppress;
 pub mod syntax;
+pub mod synth;
 
 /// Analyse one in-memory file with the built-in per-file rules at their default enforcement,
 /// as a scan of a project holding only this file. `path` is project-relative and decides the

@@ -1,0 +1,439 @@
+//! The performance harness: what `doctrine check` costs against the floor of its work, a
+//! tree-sitter parse of every file.
+//!
+//! ```text
+//! cargo bench --bench perf -- DIR                 a real project
+//! cargo bench --bench perf -- --synthetic 2000    a generated one (doctrine::synth)
+//! cargo bench --bench perf -- --scaling 1000      generated at 1×, 4× and 16× that size
+//! cargo bench --bench perf -- --smoke             a quick run for CI: correctness only
+//! options: --threads N (default: every CPU), --rounds N (default 5), --keep DIR
+//! ```
+//!
+//! For each project it reports the files and bytes, the bare parse (read and parse every
+//! Elixir file that `check` finds, on the same number of threads, same parser), the cold
+//! `doctrine check` (release binary, `--no-cache`, best of the rounds) with its ratio to the
+//! parse, its peak memory (the child's maximum resident set) and the time of its project
+//! phase, then the warm check (cache on, nothing changed) and, for a generated project, the
+//! check after one file changed, and the cold check on one thread against all of them.
+//!
+//! Times are wall-clock and this machine is shared: the harness never asserts on them. The
+//! smoke mode checks what must hold whatever the timing: a warm run reports byte for byte
+//! what a cold one does, and one changed file is the only one analysed again.
+
+use doctrine::source::{DiskSources, SourceSet, is_elixir};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_doctrine");
+
+struct Options {
+    target: Target,
+    threads: usize,
+    rounds: usize,
+    keep: Option<PathBuf>,
+}
+
+enum Target {
+    Dir(PathBuf),
+    Synthetic(usize),
+    Scaling(usize),
+    Smoke,
+}
+
+fn main() {
+    let options = match parse_args(std::env::args().skip(1).filter(|a| a != "--bench")) {
+        Ok(options) => options,
+        Err(why) => {
+            eprintln!(
+                "perf: {why}\nusage: cargo bench --bench perf -- [--synthetic N | --scaling N | --smoke | DIR] [--threads N] [--rounds N] [--keep DIR]"
+            );
+            std::process::exit(2);
+        }
+    };
+    let failures = match &options.target {
+        Target::Dir(dir) => {
+            let m = measure(dir, &options, false);
+            print_project(&m);
+            m.failures
+        }
+        Target::Synthetic(files) => {
+            let m = synthetic(*files, &options);
+            m.failures
+        }
+        Target::Scaling(base) => scaling(*base, &options),
+        Target::Smoke => {
+            let smoke = Options {
+                rounds: 1,
+                ..options
+            };
+            synthetic(200, &smoke).failures
+        }
+    };
+    if !failures.is_empty() {
+        for failure in &failures {
+            eprintln!("FAILED: {failure}");
+        }
+        std::process::exit(1);
+    }
+}
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
+    let mut options = Options {
+        target: Target::Dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        rounds: 5,
+        keep: None,
+    };
+    let mut args = args.peekable();
+    let number = |value: Option<String>, flag: &str| -> Result<usize, String> {
+        value
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("{flag} needs a positive number"))
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--synthetic" => options.target = Target::Synthetic(number(args.next(), &arg)?),
+            "--scaling" => options.target = Target::Scaling(number(args.next(), &arg)?),
+            "--smoke" => options.target = Target::Smoke,
+            "--threads" => options.threads = number(args.next(), &arg)?,
+            "--rounds" => options.rounds = number(args.next(), &arg)?,
+            "--keep" => options.keep = Some(args.next().ok_or("--keep needs a directory")?.into()),
+            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
+            dir => options.target = Target::Dir(dir.into()),
+        }
+    }
+    Ok(options)
+}
+
+/// What one project costs.
+struct Measured {
+    dir: PathBuf,
+    elixir_files: usize,
+    other_files: usize,
+    bytes: u64,
+    threads: usize,
+    parse: Duration,
+    cold: Check,
+    warm: Check,
+    changed: Option<Check>,
+    one_thread: Option<Check>,
+    failures: Vec<String>,
+}
+
+/// One `doctrine check` run as a child process.
+#[derive(Clone)]
+struct Check {
+    wall: Duration,
+    peak_kib: u64,
+    timings: Value,
+    stdout: Vec<u8>,
+}
+
+impl Check {
+    fn ms(&self, phase: &str) -> f64 {
+        self.timings[phase].as_f64().unwrap_or(0.0)
+    }
+
+    fn count(&self, what: &str) -> u64 {
+        self.timings[what].as_u64().unwrap_or(0)
+    }
+}
+
+fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
+    // The files `check` reads, under its default size limit.
+    let max_file_size = doctrine::config::Config::default().max_file_size;
+    let (sources, _) = DiskSources::discover(dir, &[], &globset::GlobSet::empty(), max_file_size);
+    let elixir: Vec<&String> = sources.paths().iter().filter(|p| is_elixir(p)).collect();
+    let bytes = elixir
+        .iter()
+        .map(|p| std::fs::metadata(dir.join(p)).map_or(0, |m| m.len()))
+        .sum();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .expect("a thread pool");
+    doctrine::syntax::parse::disable_deadline();
+    let parse = best_of(options.rounds, || {
+        pool.install(|| {
+            elixir.par_iter().for_each(|path| {
+                let bytes = sources.read(path).unwrap_or_default();
+                let text = String::from_utf8_lossy(&bytes);
+                let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
+            })
+        });
+    });
+
+    let threads = options.threads.to_string();
+    let cold_args = ["--no-cache", "--threads", &threads];
+    let cold = best_check(dir, &cold_args, options.rounds);
+    let cache_args = ["--threads", &threads];
+    let _ = Command::new(BIN)
+        .args(["cache", "clean"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .status();
+    // The first cached run writes the cache; the ones after it are warm.
+    let primed = check(dir, &cache_args);
+    let warm = best_check(dir, &cache_args, options.rounds);
+    let mut failures = Vec::new();
+    if warm.stdout != cold.stdout || primed.stdout != cold.stdout {
+        failures.push(format!(
+            "{}: the cached runs' output differs from the uncached run's",
+            dir.display()
+        ));
+    }
+    if warm.count("analysed_files") != 0 {
+        failures.push(format!(
+            "{}: a warm run analysed {} file(s) again",
+            dir.display(),
+            warm.count("analysed_files")
+        ));
+    }
+    let lib_files: Vec<&&String> = elixir
+        .iter()
+        .filter(|p| p.starts_with("lib/") && p.ends_with(".ex"))
+        .collect();
+    let edited = lib_files.get(lib_files.len() / 2).map(|p| dir.join(p));
+    let changed = edited.filter(|_| change_one_file).map(|edited| {
+        let runs: Vec<Check> = (0..options.rounds)
+            .map(|round| {
+                touch_one_file(&edited, round);
+                check(dir, &cache_args)
+            })
+            .collect();
+        for run in &runs {
+            if run.count("analysed_files") != 1 {
+                failures.push(format!(
+                    "{}: after one file changed, {} file(s) were analysed",
+                    dir.display(),
+                    run.count("analysed_files")
+                ));
+            }
+        }
+        let last = runs.last().expect("at least one round");
+        if last.stdout != check(dir, &cold_args).stdout {
+            failures.push(format!(
+                "{}: after a change, the cached run's output differs from the uncached run's",
+                dir.display()
+            ));
+        }
+        runs.into_iter()
+            .min_by_key(|r| r.wall)
+            .expect("at least one round")
+    });
+    let one_thread = (options.threads > 1)
+        .then(|| best_check(dir, &["--no-cache", "--threads", "1"], options.rounds));
+    Measured {
+        dir: dir.to_path_buf(),
+        elixir_files: elixir.len(),
+        other_files: sources.text_paths().len(),
+        bytes,
+        threads: options.threads,
+        parse,
+        cold,
+        warm,
+        changed,
+        one_thread,
+        failures,
+    }
+}
+
+/// Change one file the way an edit does (a new function before its last `end`), differently
+/// each round so every round has something new to analyse.
+fn touch_one_file(file: &Path, round: usize) {
+    let mut text = std::fs::read_to_string(file).expect("a generated file");
+    let at = text.rfind("end").expect("a module's end");
+    text.insert_str(at, &format!("\n  def edited_{round}, do: {round}\n"));
+    std::fs::write(file, text).expect("write the edit");
+}
+
+fn synthetic(files: usize, options: &Options) -> Measured {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let dir = options
+        .keep
+        .clone()
+        .unwrap_or_else(|| temp.path().join("shop"));
+    let started = Instant::now();
+    let summary = doctrine::synth::generate(&dir, files).expect("generate the project");
+    println!(
+        "generated {} Elixir and {} other files ({:.1} MiB) in {:.0} ms under {}",
+        summary.elixir_files,
+        summary.other_files,
+        summary.bytes as f64 / 1048576.0,
+        started.elapsed().as_secs_f64() * 1000.0,
+        dir.display()
+    );
+    let m = measure(&dir, options, true);
+    print_project(&m);
+    m
+}
+
+fn scaling(base: usize, options: &Options) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut rows = Vec::new();
+    for factor in [1, 4, 16] {
+        let m = synthetic(base * factor, options);
+        rows.push((
+            factor,
+            m.elixir_files,
+            m.parse,
+            m.cold.wall,
+            m.cold.peak_kib,
+        ));
+        failures.extend(m.failures);
+    }
+    println!("\nscaling ({} threads)", options.threads);
+    println!("  size   files   parse ms   check ms   µs/file   peak MiB");
+    for (factor, files, parse, cold, peak) in rows {
+        println!(
+            "  {factor:>3}×  {files:>6}  {:>9.1}  {:>9.1}  {:>8.1}  {:>9.1}",
+            ms(parse),
+            ms(cold),
+            cold.as_secs_f64() * 1e6 / files as f64,
+            peak as f64 / 1024.0
+        );
+    }
+    failures
+}
+
+fn print_project(m: &Measured) {
+    let cold = ms(m.cold.wall);
+    println!("\nproject            {}", m.dir.display());
+    println!(
+        "files              {} Elixir ({:.1} MiB), {} other text files",
+        m.elixir_files,
+        m.bytes as f64 / 1048576.0,
+        m.other_files
+    );
+    println!("threads            {}", m.threads);
+    println!("bare parse         {:>8.1} ms", ms(m.parse));
+    println!(
+        "cold check         {cold:>8.1} ms   {:.2}× the parse   peak {:.1} MiB",
+        cold / ms(m.parse),
+        m.cold.peak_kib as f64 / 1024.0
+    );
+    println!(
+        "  phases           walk {:.1} · git {:.1} · files {:.1} · project rules {:.1} ms",
+        m.cold.ms("discover_ms"),
+        m.cold.ms("git_ms"),
+        m.cold.ms("files_ms"),
+        m.cold.ms("project_ms")
+    );
+    println!(
+        "warm check         {:>8.1} ms   {:.1}% of cold   ({} files from the cache)",
+        ms(m.warm.wall),
+        100.0 * ms(m.warm.wall) / cold,
+        m.warm.count("cached_files")
+    );
+    if let Some(changed) = &m.changed {
+        println!(
+            "one file changed   {:>8.1} ms   {:.1}% of cold   (project rules {})",
+            ms(changed.wall),
+            100.0 * ms(changed.wall) / cold,
+            if changed.timings["project_cached"] == true {
+                "cached"
+            } else {
+                "ran again"
+            }
+        );
+    }
+    if let Some(one) = &m.one_thread {
+        println!(
+            "cold, 1 thread     {:>8.1} ms   {} threads are {:.2}× faster",
+            ms(one.wall),
+            m.threads,
+            one.wall.as_secs_f64() / m.cold.wall.as_secs_f64()
+        );
+    }
+}
+
+/// The fastest of `rounds` checks.
+fn best_check(dir: &Path, args: &[&str], rounds: usize) -> Check {
+    (0..rounds)
+        .map(|_| check(dir, args))
+        .min_by_key(|c| c.wall)
+        .expect("at least one round")
+}
+
+/// `doctrine check --format json --timings ARGS DIR`, with its wall time and peak memory.
+// The child is reaped by `wait_for_peak` (wait4), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
+fn check(dir: &Path, args: &[&str]) -> Check {
+    use std::io::Read;
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(["check", "--format", "json", "--timings", "--exit-zero"])
+        .args(args)
+        .arg(dir)
+        .env_remove("DOCTRINE_NO_CACHE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the doctrine binary starts");
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let (stdout, stderr, peak_kib) = std::thread::scope(|s| {
+        let out = s.spawn(move || {
+            let mut buf = Vec::new();
+            out.read_to_end(&mut buf).map(|_| buf)
+        });
+        let err = s.spawn(move || {
+            let mut buf = Vec::new();
+            err.read_to_end(&mut buf).map(|_| buf)
+        });
+        let peak_kib = wait_for_peak(child.id());
+        (
+            out.join().unwrap().expect("stdout"),
+            err.join().unwrap().expect("stderr"),
+            peak_kib,
+        )
+    });
+    let wall = started.elapsed();
+    let stderr = String::from_utf8_lossy(&stderr);
+    let timings = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("doctrine timings: "))
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_else(|| {
+            panic!(
+                "doctrine check {args:?} {} failed:\n{stderr}",
+                dir.display()
+            )
+        });
+    Check {
+        wall,
+        peak_kib,
+        timings,
+        stdout,
+    }
+}
+
+/// Wait for the child `pid` and return its peak resident memory in KiB, as the kernel
+/// counted it (`wait4`'s `ru_maxrss`).
+fn wait_for_peak(pid: u32) -> u64 {
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; `pid` is our own child, reaped
+    // only here (the `Child` handle is never waited on).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid as libc::pid_t, "wait4 on the doctrine child");
+    usage.ru_maxrss.max(0) as u64
+}
+
+fn best_of(rounds: usize, mut f: impl FnMut()) -> Duration {
+    (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
