@@ -11,7 +11,8 @@
 //!
 //! For each project it reports the files and bytes, the bare parse (read and parse every
 //! Elixir file that `check` finds, on the same number of threads, same parser), the cold
-//! `doctrine check` (release binary, `--no-cache`, best of the rounds) with its ratio to the
+//! `doctrine check` (release binary, a first run: empty cache, which it writes; best of the
+//! rounds, alternating with the parse) with its ratio to the
 //! parse, its peak memory (the child's maximum resident set) and the time of its project
 //! phase, then the warm check (cache on, nothing changed) and, for a generated project, the
 //! check after one file changed, and the cold check on one thread against all of them.
@@ -157,7 +158,8 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
         .build()
         .expect("a thread pool");
     doctrine::syntax::parse::disable_deadline();
-    let parse = best_of(options.rounds, || {
+    let bare_parse = || {
+        let started = Instant::now();
         pool.install(|| {
             elixir.par_iter().for_each(|path| {
                 let bytes = sources.read(path).unwrap_or_default();
@@ -165,22 +167,29 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
                 let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
             })
         });
-    });
+        started.elapsed()
+    };
 
     let threads = options.threads.to_string();
     let cold_args = ["--no-cache", "--threads", &threads];
-    let cold = best_check(dir, &cold_args, options.rounds);
     let cache_args = ["--threads", &threads];
-    let _ = Command::new(BIN)
-        .args(["cache", "clean"])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .status();
-    // The first cached run writes the cache; the ones after it are warm.
-    let primed = check(dir, &cache_args);
+    // A cold run is a first run: an empty cache, which it writes. The parse and the cold
+    // check alternate, so a busy moment of the machine falls on both alike.
+    let mut parse = Duration::MAX;
+    let mut cold: Option<Check> = None;
+    for _ in 0..options.rounds {
+        parse = parse.min(bare_parse());
+        clean_cache(dir);
+        let run = check(dir, &cache_args);
+        if cold.as_ref().is_none_or(|c| run.wall < c.wall) {
+            cold = Some(run);
+        }
+    }
+    let cold = cold.expect("at least one round");
+    let uncached = check(dir, &cold_args);
     let warm = best_check(dir, &cache_args, options.rounds);
     let mut failures = Vec::new();
-    if warm.stdout != cold.stdout || primed.stdout != cold.stdout {
+    if warm.stdout != uncached.stdout || cold.stdout != uncached.stdout {
         failures.push(format!(
             "{}: the cached runs' output differs from the uncached run's",
             dir.display()
@@ -225,8 +234,16 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
             .min_by_key(|r| r.wall)
             .expect("at least one round")
     });
-    let one_thread = (options.threads > 1)
-        .then(|| best_check(dir, &["--no-cache", "--threads", "1"], options.rounds));
+    // Like the cold runs: first runs, each writing the cache.
+    let one_thread = (options.threads > 1).then(|| {
+        (0..options.rounds)
+            .map(|_| {
+                clean_cache(dir);
+                check(dir, &["--threads", "1"])
+            })
+            .min_by_key(|c| c.wall)
+            .expect("at least one round")
+    });
     Measured {
         dir: dir.to_path_buf(),
         elixir_files: elixir.len(),
@@ -351,6 +368,14 @@ fn print_project(m: &Measured) {
     }
 }
 
+fn clean_cache(dir: &Path) {
+    let _ = Command::new(BIN)
+        .args(["cache", "clean"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .status();
+}
+
 /// The fastest of `rounds` checks.
 fn best_check(dir: &Path, args: &[&str], rounds: usize) -> Check {
     (0..rounds)
@@ -421,17 +446,6 @@ fn wait_for_peak(pid: u32) -> u64 {
     let reaped = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(reaped, pid as libc::pid_t, "wait4 on the doctrine child");
     usage.ru_maxrss.max(0) as u64
-}
-
-fn best_of(rounds: usize, mut f: impl FnMut()) -> Duration {
-    (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
 }
 
 fn ms(d: Duration) -> f64 {
