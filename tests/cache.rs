@@ -4,7 +4,7 @@
 mod common;
 
 use common::repo::{Git, shop};
-use common::run::{Run, doctrine, doctrine_cached, write};
+use common::run::{Run, doctrine, doctrine_cached, rules_and_paths, write};
 use serde_json::Value;
 use std::path::Path;
 
@@ -119,17 +119,7 @@ fn only_a_changed_file_is_analysed_again_and_its_findings_follow_it() {
         run.stdout,
         doctrine(root, &["check", "--format", "json"]).stdout
     );
-    let rules: Vec<(String, String)> = run.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["path"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let rules = rules_and_paths(&run.json());
     assert!(!rules.iter().any(|(r, _)| r == "ZERO001"), "{rules:?}");
     assert!(
         rules
@@ -145,11 +135,9 @@ fn project_rules_follow_the_files_they_read() {
     let root = dir.path();
     project(root);
     let rules_of = |run: &Run| -> Vec<String> {
-        run.json()["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
+        rules_and_paths(&run.json())
+            .into_iter()
+            .map(|(rule, _)| rule)
             .collect()
     };
     let first = check(root, "json");

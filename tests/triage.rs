@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::run::{doctrine, doctrine_with_stdin, fixture, write, write_mix_project};
+use common::run::{
+    doctrine, doctrine_with_stdin, fixture, rules_and_paths, write, write_mix_project,
+};
 use serde_json::Value;
 
 /// A project with one blocking ZERO001 (lib), advisory DOCS findings (the pillar is made
@@ -51,20 +53,6 @@ fn project() -> tempfile::TempDir {
         "[pillars]\nDOCS = \"advisory\"\nTACH = \"off\"\nKNOW = \"off\"\nRELS = \"off\"\n",
     );
     dir
-}
-
-fn rules_and_paths(report: &Value) -> Vec<(String, String)> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["path"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 #[test]

@@ -155,6 +155,21 @@ pub fn write_mix_project(root: &Path, dir: &str, name: &str) {
     );
 }
 
+/// Every finding of a JSON report as (rule, path), in report order.
+pub fn rules_and_paths(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Every finding of a JSON report as (rule, path, line), sorted.
 pub fn located_findings(report: &Value) -> Vec<(String, String, u64)> {
     let mut found: Vec<(String, String, u64)> = report["findings"]
