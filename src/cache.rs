@@ -378,13 +378,13 @@ impl ResultCache {
                 MAX_BYTES >> 20
             ));
         }
-        write_atomically(&self.dir, &self.name, &out)
-            .map_err(|e| format!("cannot write the result cache under {DIR} ({e}); not cached"))
-            .err()
-            .or_else(|| {
-                prune(&self.dir, &self.name);
-                None
-            })
+        if let Err(e) = write_atomically(&self.dir, &self.name, &out) {
+            return Some(format!(
+                "cannot write the result cache under {DIR} ({e}); not cached"
+            ));
+        }
+        prune(&self.dir, &self.name);
+        None
     }
 }
 

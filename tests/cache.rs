@@ -340,3 +340,21 @@ fn old_configurations_are_pruned() {
     }
     assert_eq!(cache_files(root).len(), 8);
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_is_a_warning_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    project(root);
+    // `.doctrine` is a file, so the cache directory cannot be made (whoever runs the test).
+    write(root, ".doctrine", "not a directory\n");
+    let run = check(root, "json");
+    assert!(
+        run.stderr.contains("cannot write the result cache"),
+        "{}",
+        run.stderr
+    );
+    let uncached = doctrine(root, &["check", "--format", "json"]);
+    assert_eq!(run.stdout, uncached.stdout);
+    assert_eq!(run.code, uncached.code);
+}
