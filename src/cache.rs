@@ -314,10 +314,7 @@ impl ResultCache {
         findings: &[Finding],
         diagnostics: &[Diagnostic],
     ) {
-        let mut reads = recorded
-            .reads
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut reads = into_inner(recorded.reads);
         reads.sort_by(|a, b| (&a.path, a.op as u8).cmp(&(&b.path, b.op as u8)));
         reads.dedup();
         *lock(&self.project) = Some(StoredProject {
@@ -341,9 +338,9 @@ impl ResultCache {
     /// Write what this run knows, unless it is what the cache already holds. Returns a
     /// warning when the cache cannot be written; the run's results are not affected.
     pub fn save(self) -> Option<String> {
-        let hits = self.hits.into_inner().unwrap_or_else(|e| e.into_inner());
-        let fresh = self.fresh.into_inner().unwrap_or_else(|e| e.into_inner());
-        let project = self.project.into_inner().unwrap_or_else(|e| e.into_inner());
+        let hits = into_inner(self.hits);
+        let fresh = into_inner(self.fresh);
+        let project = into_inner(self.project);
         if self.current && fresh.is_empty() && project.is_none() && hits.len() == self.loaded.len()
         {
             return None;
@@ -388,8 +385,14 @@ impl ResultCache {
     }
 }
 
+// A panic while a lock was held is caught per file (`engine::guarded`); what the mutex
+// holds is still whole, so poisoning is ignored.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn into_inner<T>(mutex: Mutex<T>) -> T {
+    mutex.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Git would never show the cache: the directory ignores itself.

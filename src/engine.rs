@@ -260,7 +260,7 @@ pub fn run(
         };
         let (findings, diagnostics) = match cache {
             Some(cache) => pass.run_cached(&report.facts, cache),
-            None => pass.run(&report.facts),
+            None => pass.run(pass.sources, &report.facts),
         };
         report.diagnostics.extend(diagnostics);
         let suppressions = &report.facts.suppressions;
@@ -288,11 +288,8 @@ struct ProjectPass<'a> {
 }
 
 impl ProjectPass<'_> {
-    fn run(&self, facts: &ProjectFacts) -> (Vec<Finding>, Vec<Diagnostic>) {
-        self.run_over(self.sources, facts)
-    }
-
-    fn run_over(
+    /// The checks, reading files from `sources` (the pass's own, or a recording of them).
+    fn run(
         &self,
         sources: &dyn SourceSet,
         facts: &ProjectFacts,
@@ -320,7 +317,7 @@ impl ProjectPass<'_> {
             return results;
         }
         let recording = RecordingSources::new(self.sources);
-        let (findings, diagnostics) = self.run_over(&recording, facts);
+        let (findings, diagnostics) = self.run(&recording, facts);
         cache.store_project(inputs, recording, &findings, &diagnostics);
         (findings, diagnostics)
     }

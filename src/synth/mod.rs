@@ -25,6 +25,7 @@ mod skeleton;
 mod web;
 mod workers;
 
+use crate::source::is_elixir;
 use std::collections::BTreeSet;
 use std::io;
 use std::path::Path;
@@ -91,18 +92,15 @@ pub fn generate_with(dir: &Path, spec: Spec) -> io::Result<Summary> {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&path, text)?;
-        match is_elixir(rel) {
-            true => summary.elixir_files += 1,
-            false => summary.other_files += 1,
+        if is_elixir(rel) {
+            summary.elixir_files += 1;
+        } else {
+            summary.other_files += 1;
         }
         summary.bytes += text.len() as u64;
         Ok(())
     })?;
     Ok(summary)
-}
-
-fn is_elixir(path: &str) -> bool {
-    path.ends_with(".ex") || path.ends_with(".exs")
 }
 
 /// splitmix64: tiny, fast, and the same everywhere.
