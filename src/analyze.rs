@@ -25,6 +25,7 @@ use crate::syntax::outline::{ModuleDoc, ModuleFact, ModuleOutline};
 use crate::syntax::parse::{ParseFailure, language, parse};
 use crate::syntax::telemetry::{self, Server, TelemetryFacts};
 use crate::syntax::text;
+use crate::syntax::walk::{Next, preorder};
 use crate::syntax::web;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -68,7 +69,11 @@ impl<'a> Analyzer<'a> {
         let language = language();
         let mut by_kind = vec![Vec::new(); language.node_kind_count()];
         for (kind_id, subscribers) in by_kind.iter_mut().enumerate() {
-            let Some(kind) = language.node_kind_for_id(kind_id as u16) else {
+            // The walk visits named nodes only (anonymous ones are punctuation and keywords).
+            let Some(kind) = language
+                .node_kind_for_id(kind_id as u16)
+                .filter(|_| language.node_kind_is_named(kind_id as u16))
+            else {
                 continue;
             };
             for (index, check) in checks.iter().enumerate() {
@@ -378,7 +383,7 @@ impl<'a> Analyzer<'a> {
     }
 
     fn walk(&self, tree: &Tree, walk: &mut Walk, lines: &LineIndex) {
-        crate::syntax::walk::preorder(tree, |node, ancestors| {
+        preorder(tree, |node, ancestors| {
             self.visit(node, ancestors, walk, lines)
         });
     }
@@ -389,7 +394,17 @@ impl<'a> Analyzer<'a> {
         ancestors: &[Node<'t>],
         walk: &mut Walk,
         lines: &LineIndex,
-    ) {
+    ) -> Next {
+        if walk.check_errors && (node.is_error() || node.is_missing()) {
+            walk.metrics.syntax_errors += 1;
+            walk.first_syntax_error
+                .get_or_insert(node.start_position().row as u32 + 1);
+        }
+        // Punctuation and keywords (the grammar's anonymous nodes, always leaves): no check
+        // subscribes to them, and scopes are entered and left at named nodes.
+        if !node.is_named() {
+            return Next::SkipChildren;
+        }
         let src = walk.cx.src;
         let class = kind(node);
         let head = if class == Kind::Call {
@@ -404,11 +419,6 @@ impl<'a> Analyzer<'a> {
             && walk.emitters.last().is_none_or(|last| last != module)
         {
             walk.emitters.push(module.to_string());
-        }
-        if walk.check_errors && (node.is_error() || node.is_missing()) {
-            walk.metrics.syntax_errors += 1;
-            walk.first_syntax_error
-                .get_or_insert(node.start_position().row as u32 + 1);
         }
         match class {
             Kind::Comment => {
@@ -466,6 +476,12 @@ impl<'a> Analyzer<'a> {
                 self.checks[i].on_node(node, &mut walk.cx);
             }
         }
+        // Quoted text holds code only in its interpolations: the rest of its subtree (the
+        // delimiters and the content) is nothing a visit wants.
+        if class == Kind::Quoted && !node.has_error() && !walk.cx.text(node).contains("#{") {
+            return Next::SkipChildren;
+        }
+        Next::Children
     }
 
     /// Outline a module once: a lib module's counts feed the metrics, the behaviours it
@@ -735,6 +751,34 @@ fn add_documentation_metrics(m: &mut Metrics, outline: &ModuleOutline, covers: (
 #[cfg(test)]
 mod tests {
     use super::CallNames;
+
+    /// The walk passes over punctuation and the inside of quoted text without interpolation;
+    /// code in an interpolation, and comments and strings around them, are still seen.
+    #[test]
+    fn the_walk_still_sees_code_inside_interpolations() {
+        let src = r##"defmodule Shop.Greeter do
+  @moduledoc """
+  Greets. IO.inspect(in_the_doc) is text.
+  """
+  def greet(name) do
+    a = "plain text, IO.inspect(in_a_string)"
+    b = "#{IO.inspect(name)} and #{"nested #{dbg(name)}"}"
+    c = ~s(sigil #{IO.inspect(a)})
+    # doctrine:disable-next-line NMND003
+    d = 'charlist #{IO.inspect(b)}'
+    {a, b, c, d}
+  end
+end
+"##;
+        let report = crate::lint_str("lib/shop/greeter.ex", src);
+        let lines: Vec<u32> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "NMND003")
+            .map(|f| f.span.start_line)
+            .collect();
+        assert_eq!(lines, [7, 7, 8], "{:#?}", report.findings);
+    }
 
     #[test]
     fn call_names_admit_exactly_the_subscribed_names() {

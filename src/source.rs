@@ -161,6 +161,9 @@ const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
 
 /// The ignore files of every directory the walk meets, read once each, and the matching.
 struct IgnoreRules {
+    /// The directory walked, as given, and its absolute form.
+    walked: PathBuf,
+    walked_absolute: PathBuf,
     /// Ignore files above this directory are not read: the git checkout, or the walk root.
     top: PathBuf,
     by_dir: Mutex<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
@@ -169,12 +172,14 @@ struct IgnoreRules {
 }
 
 impl IgnoreRules {
-    fn new(dir: &Path) -> IgnoreRules {
-        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    fn new(walked: &Path) -> IgnoreRules {
+        let dir = std::path::absolute(walked).unwrap_or_else(|_| walked.to_path_buf());
         let checkout = dir.ancestors().find(|d| d.join(".git").exists());
         let top = checkout.unwrap_or(&dir).to_path_buf();
         let exclude = checkout.and_then(|c| read_ignore_file(c, &c.join(".git/info/exclude")));
         IgnoreRules {
+            walked: walked.to_path_buf(),
+            walked_absolute: dir.clone(),
             top,
             by_dir: Mutex::new(HashMap::new()),
             exclude,
@@ -184,7 +189,12 @@ impl IgnoreRules {
     /// Whether `path` is ignored: the deepest ignore file with an opinion decides (a
     /// `!pattern` there re-includes what a parent ignores), then `.git/info/exclude`.
     fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        // The walk's paths start with the directory as given; rebasing them on its absolute
+        // form spares a system call per entry.
+        let path = match path.strip_prefix(&self.walked) {
+            Ok(rest) => self.walked_absolute.join(rest),
+            Err(_) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        };
         for dir in path.ancestors().skip(1) {
             if let Some(rules) = self.rules_of(dir) {
                 match rules.matched(&path, is_dir) {
@@ -204,6 +214,9 @@ impl IgnoreRules {
 
     fn rules_of(&self, dir: &Path) -> Option<Arc<Gitignore>> {
         let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = cache.get(dir) {
+            return known.clone();
+        }
         cache
             .entry(dir.to_path_buf())
             .or_insert_with(|| {
@@ -401,9 +414,22 @@ impl SourceSet for DiskSources {
 
 /// `path` relative to `root`, `/`-separated; `None` when outside it.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, path) = (absolute(root), absolute(path));
-    let rel = path.strip_prefix(&root).ok()?;
+    // A walk's paths start with the root as it was given: no need to ask the working
+    // directory (a system call) twice per file to see that.
+    let plain = |rel: &Path| {
+        rel.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+    };
+    let rel = match path.strip_prefix(root) {
+        Ok(rel) if plain(rel) => rel.to_path_buf(),
+        _ => {
+            let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            absolute(path)
+                .strip_prefix(absolute(root))
+                .ok()?
+                .to_path_buf()
+        }
+    };
     let parts: Vec<String> = rel
         .components()
         .map(|c| exact_name(c.as_os_str()))
@@ -414,6 +440,11 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 /// A file name as text, byte for byte: bytes that are not UTF-8 (and a literal `\x`, so the
 /// form stays unambiguous) are written as `\xNN`.
 fn exact_name(name: &std::ffi::OsStr) -> String {
+    if let Some(name) = name.to_str()
+        && !name.contains("\\x")
+    {
+        return name.to_string();
+    }
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -518,4 +549,46 @@ pub fn names_in<'p>(paths: impl IntoIterator<Item = &'p String>, dir: &str) -> V
         .filter(|name| !name.contains('/'))
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_names_a_path_under_the_root_however_both_are_written() {
+        let cwd = std::env::current_dir().unwrap();
+        let cases = [
+            (Path::new("."), Path::new("./lib/a.ex")),
+            (Path::new("."), Path::new("lib/a.ex")),
+            (&cwd, &cwd.join("lib/a.ex")),
+            (Path::new("."), &cwd.join("lib/a.ex")),
+            (&cwd, Path::new("lib/a.ex")),
+        ];
+        for (root, path) in cases {
+            assert_eq!(
+                relative(root, path).as_deref(),
+                Some("lib/a.ex"),
+                "{root:?} {path:?}"
+            );
+        }
+        assert_eq!(
+            relative(Path::new("/elsewhere"), Path::new("lib/a.ex")),
+            None
+        );
+        assert_eq!(
+            relative(Path::new("lib"), Path::new("lib")).as_deref(),
+            Some("")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_or_contain_a_backslash_x_stay_unambiguous() {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::ffi::OsStr::from_bytes(b"caf\xe9.ex");
+        assert_eq!(exact_name(odd), "caf\\xe9.ex");
+        assert_eq!(exact_name(std::ffi::OsStr::new("a\\xb.ex")), "a\\x5cxb.ex");
+        assert_eq!(exact_name(std::ffi::OsStr::new("plain.ex")), "plain.ex");
+    }
 }

@@ -14,6 +14,9 @@ pub enum Kind {
     BinaryOperator,
     Comment,
     Alias,
+    /// A string, charlist, sigil, quoted atom or quoted keyword: text between delimiters,
+    /// with code only inside its interpolations.
+    Quoted,
     Other,
 }
 
@@ -30,6 +33,9 @@ static KINDS: LazyLock<Vec<Kind>> = LazyLock::new(|| {
             Some("binary_operator") => Kind::BinaryOperator,
             Some("comment") => Kind::Comment,
             Some("alias") => Kind::Alias,
+            Some("string" | "charlist" | "sigil" | "quoted_atom" | "quoted_keyword") => {
+                Kind::Quoted
+            }
             _ => Kind::Other,
         })
         .collect()

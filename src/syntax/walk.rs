@@ -8,18 +8,27 @@
 
 use tree_sitter::{Node, Tree};
 
+/// What the walk does after visiting a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Visit the node's children.
+    Children,
+    /// Go on past the node's subtree: nothing in it is wanted.
+    SkipChildren,
+}
+
 /// Call `visit` on every node of `tree` in pre-order, with the node's ancestors (the root
-/// first).
-pub fn preorder<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+/// first), except inside subtrees `visit` asks to skip.
+pub fn preorder<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> Next) {
     let mut cursor = tree.walk();
     let mut ancestors: Vec<Node<'t>> = Vec::new();
     // For each ancestor, how many of its children come after the one being visited.
     let mut after: Vec<u32> = Vec::new();
     loop {
         let node = cursor.node();
-        visit(node, &ancestors);
+        let next = visit(node, &ancestors);
         let children = node.child_count();
-        if children > 0 && cursor.goto_first_child() {
+        if next == Next::Children && children > 0 && cursor.goto_first_child() {
             ancestors.push(node);
             after.push(children - 1);
             continue;
@@ -85,6 +94,7 @@ mod tests {
                 node.kind_id(),
                 ancestors.len(),
             ));
+            Next::Children
         });
         seen
     }
@@ -113,5 +123,22 @@ mod tests {
             let tree = parse(&src).unwrap();
             assert_eq!(walked(&tree), reference(&tree), "{src}");
         }
+    }
+
+    #[test]
+    fn a_skipped_subtree_is_not_entered_and_the_walk_goes_on_after_it() {
+        let src = "f(\"a #{g(1)}\", [h(2)])\ni(3)\n";
+        let tree = parse(src).unwrap();
+        let mut calls = Vec::new();
+        preorder(&tree, |node, _| {
+            if node.kind() == "call" {
+                calls.push(&src[node.start_byte()..node.start_byte() + 1]);
+            }
+            match node.kind() {
+                "string" => Next::SkipChildren,
+                _ => Next::Children,
+            }
+        });
+        assert_eq!(calls, ["f", "h", "i"]);
     }
 }
