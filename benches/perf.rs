@@ -118,7 +118,14 @@ struct Measured {
     bytes: u64,
     threads: usize,
     parse: Duration,
+    /// The bare parse's CPU time (user and system, every thread) in its fastest round.
+    parse_cpu: Duration,
     cold: Check,
+    /// Each round's cold check over the parse just before it: the median of these ratios
+    /// pairs runs made moments apart, so a slow spell of the machine falls on both.
+    paired_wall: f64,
+    /// The same, in CPU time: what the work costs, whatever the scheduler does.
+    paired_cpu: f64,
     warm: Check,
     changed: Option<Check>,
     one_thread: Option<Check>,
@@ -129,6 +136,8 @@ struct Measured {
 #[derive(Clone)]
 struct Check {
     wall: Duration,
+    /// User and system time of the child.
+    cpu: Duration,
     peak_kib: u64,
     timings: Value,
     stdout: Vec<u8>,
@@ -158,8 +167,9 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
         .build()
         .expect("a thread pool");
     doctrine::syntax::parse::disable_deadline();
+    // (wall, CPU) of one parse of every file.
     let bare_parse = || {
-        let started = Instant::now();
+        let (started, cpu) = (Instant::now(), own_cpu_time());
         pool.install(|| {
             elixir.par_iter().for_each(|path| {
                 let bytes = sources.read(path).unwrap_or_default();
@@ -167,7 +177,7 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
                 let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
             })
         });
-        started.elapsed()
+        (started.elapsed(), own_cpu_time().saturating_sub(cpu))
     };
 
     let threads = options.threads.to_string();
@@ -175,12 +185,17 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
     let cache_args = ["--threads", &threads];
     // A cold run is a first run: an empty cache, which it writes. The parse and the cold
     // check alternate, so a busy moment of the machine falls on both alike.
-    let mut parse = Duration::MAX;
+    let (mut parse, mut parse_cpu) = (Duration::MAX, Duration::MAX);
     let mut cold: Option<Check> = None;
+    let (mut wall_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
     for _ in 0..options.rounds {
-        parse = parse.min(bare_parse());
+        let (wall, cpu) = bare_parse();
+        parse = parse.min(wall);
+        parse_cpu = parse_cpu.min(cpu);
         clean_cache(dir);
         let run = check(dir, &cache_args);
+        wall_ratios.push(run.wall.as_secs_f64() / wall.as_secs_f64());
+        cpu_ratios.push(run.cpu.as_secs_f64() / cpu.as_secs_f64().max(1e-9));
         if cold.as_ref().is_none_or(|c| run.wall < c.wall) {
             cold = Some(run);
         }
@@ -251,7 +266,10 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
         bytes,
         threads: options.threads,
         parse,
+        parse_cpu,
         cold,
+        paired_wall: median(wall_ratios),
+        paired_cpu: median(cpu_ratios),
         warm,
         changed,
         one_thread,
@@ -327,11 +345,19 @@ fn print_project(m: &Measured) {
         m.other_files
     );
     println!("threads            {}", m.threads);
-    println!("bare parse         {:>8.1} ms", ms(m.parse));
+    println!(
+        "bare parse         {:>8.1} ms   CPU {:.1} ms",
+        ms(m.parse),
+        ms(m.parse_cpu)
+    );
     println!(
         "cold check         {cold:>8.1} ms   {:.2}× the parse   peak {:.1} MiB",
         cold / ms(m.parse),
         m.cold.peak_kib as f64 / 1024.0
+    );
+    println!(
+        "  paired rounds    median {:.2}× the parse in wall time, {:.2}× in CPU time",
+        m.paired_wall, m.paired_cpu
     );
     println!(
         "  phases           walk {:.1} · git {:.1} · files {:.1} · project rules {:.1} ms",
@@ -400,7 +426,7 @@ fn check(dir: &Path, args: &[&str]) -> Check {
         .spawn()
         .expect("the doctrine binary starts");
     let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let (stdout, stderr, peak_kib) = std::thread::scope(|s| {
+    let (stdout, stderr, (peak_kib, cpu)) = std::thread::scope(|s| {
         let out = s.spawn(move || {
             let mut buf = Vec::new();
             out.read_to_end(&mut buf).map(|_| buf)
@@ -409,11 +435,11 @@ fn check(dir: &Path, args: &[&str]) -> Check {
             let mut buf = Vec::new();
             err.read_to_end(&mut buf).map(|_| buf)
         });
-        let peak_kib = wait_for_peak(child.id());
+        let usage = wait_for_usage(child.id());
         (
             out.join().unwrap().expect("stdout"),
             err.join().unwrap().expect("stderr"),
-            peak_kib,
+            usage,
         )
     });
     let wall = started.elapsed();
@@ -430,22 +456,47 @@ fn check(dir: &Path, args: &[&str]) -> Check {
         });
     Check {
         wall,
+        cpu,
         peak_kib,
         timings,
         stdout,
     }
 }
 
-/// Wait for the child `pid` and return its peak resident memory in KiB, as the kernel
-/// counted it (`wait4`'s `ru_maxrss`).
-fn wait_for_peak(pid: u32) -> u64 {
+/// Wait for the child `pid` and return its peak resident memory in KiB and its CPU time,
+/// as the kernel counted them (`wait4`'s `ru_maxrss`, `ru_utime` and `ru_stime`).
+fn wait_for_usage(pid: u32) -> (u64, Duration) {
     let mut status = 0;
     // SAFETY: `rusage` is plain data that wait4 fills in; `pid` is our own child, reaped
     // only here (the `Child` handle is never waited on).
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let reaped = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(reaped, pid as libc::pid_t, "wait4 on the doctrine child");
-    usage.ru_maxrss.max(0) as u64
+    (usage.ru_maxrss.max(0) as u64, cpu_time(&usage))
+}
+
+/// This process's CPU time so far, every thread.
+fn own_cpu_time() -> Duration {
+    // SAFETY: `rusage` is plain data that getrusage fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    cpu_time(&usage)
+}
+
+fn cpu_time(usage: &libc::rusage) -> Duration {
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
 }
 
 fn ms(d: Duration) -> f64 {
