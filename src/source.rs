@@ -166,10 +166,16 @@ struct IgnoreRules {
     walked_absolute: PathBuf,
     /// Ignore files above this directory are not read: the git checkout, or the walk root.
     top: PathBuf,
-    by_dir: Mutex<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+    /// For each directory met, the ignore files that speak for its entries: its own and its
+    /// ancestors' up to `top`, the deepest first. One lookup per entry, where walking the
+    /// ancestors for every entry cost more than the walk itself.
+    /// Keyed by the path's bytes: hashing a `Path` parses its components.
+    chains: Mutex<HashMap<std::ffi::OsString, Chain>>,
     /// `.git/info/exclude` of the checkout, lowest priority.
     exclude: Option<Gitignore>,
 }
+
+type Chain = Arc<Vec<Arc<Gitignore>>>;
 
 impl IgnoreRules {
     fn new(walked: &Path) -> IgnoreRules {
@@ -181,7 +187,7 @@ impl IgnoreRules {
             walked: walked.to_path_buf(),
             walked_absolute: dir.clone(),
             top,
-            by_dir: Mutex::new(HashMap::new()),
+            chains: Mutex::new(HashMap::new()),
             exclude,
         }
     }
@@ -195,16 +201,12 @@ impl IgnoreRules {
             Ok(rest) => self.walked_absolute.join(rest),
             Err(_) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
         };
-        for dir in path.ancestors().skip(1) {
-            if let Some(rules) = self.rules_of(dir) {
-                match rules.matched(&path, is_dir) {
-                    Match::Ignore(_) => return true,
-                    Match::Whitelist(_) => return false,
-                    Match::None => {}
-                }
-            }
-            if dir == self.top || !dir.starts_with(&self.top) {
-                break;
+        let chain = path.parent().map(|dir| self.chain_of(dir));
+        for rules in chain.iter().flat_map(|c| c.iter()) {
+            match rules.matched(&path, is_dir) {
+                Match::Ignore(_) => return true,
+                Match::Whitelist(_) => return false,
+                Match::None => {}
             }
         }
         self.exclude
@@ -212,28 +214,43 @@ impl IgnoreRules {
             .is_some_and(|rules| rules.matched(&path, is_dir).is_ignore())
     }
 
-    fn rules_of(&self, dir: &Path) -> Option<Arc<Gitignore>> {
-        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(known) = cache.get(dir) {
+    fn chain_of(&self, dir: &Path) -> Chain {
+        if let Some(known) = self.lock().get(dir.as_os_str()) {
             return known.clone();
         }
-        cache
-            .entry(dir.to_path_buf())
-            .or_insert_with(|| {
-                let mut builder = GitignoreBuilder::new(dir);
-                let mut any = false;
-                for name in IGNORE_FILES {
-                    if let Ok(text) = read_text_bounded(&dir.join(name), MAX_METADATA_FILE) {
-                        for line in text.lines() {
-                            let _ = builder.add_line(None, line);
-                        }
-                        any = true;
-                    }
-                }
-                any.then(|| builder.build().ok().map(Arc::new)).flatten()
-            })
-            .clone()
+        // Computed without the lock held: the parent's chain is looked up (or built) first.
+        let mut chain = Vec::new();
+        chain.extend(read_ignore_files(dir));
+        if dir != self.top
+            && dir.starts_with(&self.top)
+            && let Some(parent) = dir.parent()
+        {
+            chain.extend(self.chain_of(parent).iter().cloned());
+        }
+        let chain = Arc::new(chain);
+        self.lock()
+            .insert(dir.as_os_str().to_owned(), chain.clone());
+        chain
     }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<std::ffi::OsString, Chain>> {
+        self.chains.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The ignore files of `dir` (`.gitignore`, `.ignore`) as one matcher, if it has any.
+fn read_ignore_files(dir: &Path) -> Option<Arc<Gitignore>> {
+    let mut builder = GitignoreBuilder::new(dir);
+    let mut any = false;
+    for name in IGNORE_FILES {
+        if let Ok(text) = read_text_bounded(&dir.join(name), MAX_METADATA_FILE) {
+            for line in text.lines() {
+                let _ = builder.add_line(None, line);
+            }
+            any = true;
+        }
+    }
+    any.then(|| builder.build().ok().map(Arc::new)).flatten()
 }
 
 /// One ignore file, whose patterns are relative to `base`.
