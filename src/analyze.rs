@@ -25,7 +25,7 @@ use crate::syntax::outline::{ModuleDoc, ModuleFact, ModuleOutline};
 use crate::syntax::parse::{ParseFailure, language, parse};
 use crate::syntax::telemetry::{self, Server, TelemetryFacts};
 use crate::syntax::text;
-use crate::syntax::walk::{Next, preorder};
+use crate::syntax::walk::{Next, named_preorder, preorder};
 use crate::syntax::web;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -383,9 +383,15 @@ impl<'a> Analyzer<'a> {
     }
 
     fn walk(&self, tree: &Tree, walk: &mut Walk, lines: &LineIndex) {
-        preorder(tree, |node, ancestors| {
-            self.visit(node, ancestors, walk, lines)
-        });
+        // A tree with an error in it is walked whole: a missing token (`end`) is anonymous,
+        // and each one counts as a syntax error.
+        let whole = walk.check_errors;
+        let visit = |node, ancestors: &[Node<'_>]| self.visit(node, ancestors, walk, lines);
+        if whole {
+            preorder(tree, visit);
+        } else {
+            named_preorder(tree, visit);
+        }
     }
 
     fn visit<'t>(
