@@ -44,8 +44,23 @@ enum Target {
     Smoke,
 }
 
+/// `perf --bare-parse LIST THREADS`: the bare parse, as a child process of its own. The check
+/// runs as a fresh process (a cold heap, cold caches, its threads started); the parse it is
+/// measured against starts the same way, so neither gets the other's warm-up.
+const BARE_PARSE: &str = "--bare-parse";
+
 fn main() {
-    let options = match parse_args(std::env::args().skip(1).filter(|a| a != "--bench")) {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if let [flag, list, threads] = args.as_slice()
+        && flag == BARE_PARSE
+    {
+        bare_parse_child(Path::new(list), threads.parse().expect("a thread count"));
+        return;
+    }
+    let options = match parse_args(args.into_iter()) {
         Ok(options) => options,
         Err(why) => {
             eprintln!(
@@ -120,6 +135,8 @@ struct Measured {
     parse: Duration,
     /// The bare parse's CPU time (user and system, every thread) in its fastest round.
     parse_cpu: Duration,
+    /// The same parse inside this process, warmed up by the rounds before: for reference.
+    warm_parse: Duration,
     cold: Check,
     /// Each round's cold check over the parse just before it: the median of these ratios
     /// pairs runs made moments apart, so a slow spell of the machine falls on both.
@@ -167,9 +184,8 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
         .build()
         .expect("a thread pool");
     doctrine::syntax::parse::disable_deadline();
-    // (wall, CPU) of one parse of every file.
-    let bare_parse = || {
-        let (started, cpu) = (Instant::now(), own_cpu_time());
+    let warm_parse = || {
+        let started = Instant::now();
         pool.install(|| {
             elixir.par_iter().for_each(|path| {
                 let bytes = sources.read(path).unwrap_or_default();
@@ -177,7 +193,26 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
                 let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
             })
         });
-        (started.elapsed(), own_cpu_time().saturating_sub(cpu))
+        started.elapsed()
+    };
+    let list = tempfile::NamedTempFile::new().expect("a temporary file");
+    let absolute: Vec<String> = elixir
+        .iter()
+        .map(|p| dir.join(p).to_string_lossy().into_owned())
+        .collect();
+    std::fs::write(list.path(), absolute.join("\n")).expect("write the file list");
+    // (wall, CPU) of one parse of every file, in a fresh process (reaped by `wait_for_usage`).
+    #[allow(clippy::zombie_processes)]
+    let bare_parse = || {
+        let started = Instant::now();
+        let child = Command::new(std::env::current_exe().expect("this benchmark's path"))
+            .arg(BARE_PARSE)
+            .arg(list.path())
+            .arg(options.threads.to_string())
+            .spawn()
+            .expect("the bare parse starts");
+        let (_, cpu) = wait_for_usage(child.id());
+        (started.elapsed(), cpu)
     };
 
     let threads = options.threads.to_string();
@@ -186,9 +221,11 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
     // A cold run is a first run: an empty cache, which it writes. The parse and the cold
     // check alternate, so a busy moment of the machine falls on both alike.
     let (mut parse, mut parse_cpu) = (Duration::MAX, Duration::MAX);
+    let mut in_process = Duration::MAX;
     let mut cold: Option<Check> = None;
     let (mut wall_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
     for _ in 0..options.rounds {
+        in_process = in_process.min(warm_parse());
         let (wall, cpu) = bare_parse();
         parse = parse.min(wall);
         parse_cpu = parse_cpu.min(cpu);
@@ -267,6 +304,7 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
         threads: options.threads,
         parse,
         parse_cpu,
+        warm_parse: in_process,
         cold,
         paired_wall: median(wall_ratios),
         paired_cpu: median(cpu_ratios),
@@ -346,9 +384,13 @@ fn print_project(m: &Measured) {
     );
     println!("threads            {}", m.threads);
     println!(
-        "bare parse         {:>8.1} ms   CPU {:.1} ms",
+        "bare parse         {:>8.1} ms   CPU {:.1} ms   (a fresh process, as the check is)",
         ms(m.parse),
         ms(m.parse_cpu)
+    );
+    println!(
+        "  in this process  {:>8.1} ms   (warm, for reference)",
+        ms(m.warm_parse)
     );
     println!(
         "cold check         {cold:>8.1} ms   {:.2}× the parse   peak {:.1} MiB",
@@ -463,6 +505,24 @@ fn check(dir: &Path, args: &[&str]) -> Check {
     }
 }
 
+/// Read and parse each file named in `list` once, on `threads` threads.
+fn bare_parse_child(list: &Path, threads: usize) {
+    doctrine::syntax::parse::disable_deadline();
+    let list = std::fs::read_to_string(list).expect("the file list");
+    let files: Vec<&str> = list.lines().collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool");
+    pool.install(|| {
+        files.par_iter().for_each(|path| {
+            let bytes = std::fs::read(path).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
+        })
+    });
+}
+
 /// Wait for the child `pid` and return its peak resident memory in KiB and its CPU time,
 /// as the kernel counted them (`wait4`'s `ru_maxrss`, `ru_utime` and `ru_stime`).
 fn wait_for_usage(pid: u32) -> (u64, Duration) {
@@ -473,14 +533,6 @@ fn wait_for_usage(pid: u32) -> (u64, Duration) {
     let reaped = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(reaped, pid as libc::pid_t, "wait4 on the doctrine child");
     (usage.ru_maxrss.max(0) as u64, cpu_time(&usage))
-}
-
-/// This process's CPU time so far, every thread.
-fn own_cpu_time() -> Duration {
-    // SAFETY: `rusage` is plain data that getrusage fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    cpu_time(&usage)
 }
 
 fn cpu_time(usage: &libc::rusage) -> Duration {
