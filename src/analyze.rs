@@ -18,7 +18,7 @@ use crate::syntax::behaviours::BehaviourFact;
 use crate::syntax::calls::{Call, CallHead, call_head, function_name};
 use crate::syntax::config;
 use crate::syntax::kinds::Fields;
-use crate::syntax::kinds::{Kind, kind};
+use crate::syntax::kinds::{Kind, kind_of_id};
 use crate::syntax::lines::LineIndex;
 use crate::syntax::mix;
 use crate::syntax::outline::{ModuleDoc, ModuleFact, ModuleOutline};
@@ -407,18 +407,20 @@ impl<'a> Analyzer<'a> {
                 .get_or_insert(node.start_position().row as u32 + 1);
         }
         // Punctuation and keywords (the grammar's anonymous nodes, always leaves): no check
-        // subscribes to them, and scopes are entered and left at named nodes.
-        if !node.is_named() {
+        // subscribes to them, and scopes are entered and left at named nodes. Only the walk
+        // of a tree with an error meets them.
+        if walk.check_errors && !node.is_named() {
             return Next::SkipChildren;
         }
         let src = walk.cx.src;
-        let class = kind(node);
+        let kind_id = node.kind_id();
+        let class = kind_of_id(kind_id);
         let head = if class == Kind::Call {
             call_head(node, src)
         } else {
             None
         };
-        walk.cx.semantic.enter_with_head(node, head, src);
+        walk.cx.semantic.enter_with_head(node, class, head, src);
         if let Some(head) = &head
             && telemetry::emits(head, src)
             && let Some(module) = walk.cx.semantic.current_module()
@@ -476,7 +478,7 @@ impl<'a> Analyzer<'a> {
             self.module(node, in_error, walk, lines);
         }
         // ERROR nodes have a kind id (`u16::MAX`) outside the language's kind table.
-        let subscribers = self.by_kind.get(node.kind_id() as usize);
+        let subscribers = self.by_kind.get(kind_id as usize);
         for &i in subscribers.map_or(&[][..], Vec::as_slice) {
             if walk.active[i] {
                 self.checks[i].on_node(node, &mut walk.cx);

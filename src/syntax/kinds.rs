@@ -43,10 +43,12 @@ static KINDS: LazyLock<Vec<Kind>> = LazyLock::new(|| {
 
 /// The kind of `node` (ERROR nodes, whose id is outside the table, are `Other`).
 pub fn kind(node: Node) -> Kind {
-    KINDS
-        .get(node.kind_id() as usize)
-        .copied()
-        .unwrap_or(Kind::Other)
+    kind_of_id(node.kind_id())
+}
+
+/// The kind of a node whose kind id is known (`Node::kind_id`).
+pub fn kind_of_id(id: u16) -> Kind {
+    KINDS.get(id as usize).copied().unwrap_or(Kind::Other)
 }
 
 /// The grammar's field names and ids, read once. `Node::child_by_field_name` looks the name

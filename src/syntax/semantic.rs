@@ -245,23 +245,25 @@ const INLINE_BLOCKS: &[&str] = &[
 impl Semantic {
     /// Update the model for `node`, which the walk is about to visit (pre-order).
     pub fn enter(&mut self, node: Node, src: &str) {
-        let head = if kind(node) == Kind::Call {
+        let class = kind(node);
+        let head = if class == Kind::Call {
             call_head(node, src)
         } else {
             None
         };
-        self.enter_with_head(node, head, src);
+        self.enter_with_head(node, class, head, src);
     }
 
-    /// `enter`, with the head of a call node already read by the walk (`call_head`).
-    pub fn enter_with_head(&mut self, node: Node, head: Option<CallHead>, src: &str) {
+    /// `enter`, with the node's kind and the head of a call node already read by the walk
+    /// (`call_head`).
+    pub fn enter_with_head(&mut self, node: Node, class: Kind, head: Option<CallHead>, src: &str) {
         let start = node.start_byte();
         self.position = start;
         self.entered_module = false;
         if start >= self.next_expiry {
             self.close_scopes_before(start);
         }
-        match kind(node) {
+        match class {
             Kind::DoBlock | Kind::AnonymousFunction => {
                 self.scopes.push(Scope {
                     end_byte: node.end_byte(),
