@@ -15,7 +15,7 @@ use crate::selection::RuleSet;
 use crate::source::{DiskSources, MemorySources, SourceSet, relative};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What to analyse and how: the options `check` shares with the other commands.
 #[derive(Debug, Default, Clone)]
@@ -58,6 +58,56 @@ pub struct Scan {
     pub warnings: Vec<String>,
     /// Where the run's time went.
     pub timings: RunTimings,
+    /// The result cache, written while the caller renders the report.
+    cache_write: CacheWrite,
+}
+
+impl Scan {
+    /// Wait for the result cache to be written (`cache_save_ms` then counts it): its
+    /// warning, if it could not be. A scan dropped unwaited still waits, without a word.
+    pub fn finish_cache_write(&mut self) -> Option<String> {
+        let (warning, took) = match self.cache_write.0.take()? {
+            CacheWriting::Running(handle) => handle.join().ok()?,
+            CacheWriting::Failed(why) => (Some(why), Duration::ZERO),
+        };
+        self.timings.cache_save_ms = ms(took);
+        warning
+    }
+}
+
+/// The result cache's write, on a thread of its own, if there is one to wait for.
+struct CacheWrite(Option<CacheWriting>);
+
+enum CacheWriting {
+    Running(std::thread::JoinHandle<(Option<String>, Duration)>),
+    Failed(String),
+}
+
+impl CacheWrite {
+    const NONE: CacheWrite = CacheWrite(None);
+
+    fn start(cache: ResultCache) -> CacheWrite {
+        let spawned = std::thread::Builder::new()
+            .name("doctrine-cache".into())
+            .spawn(move || {
+                let started = Instant::now();
+                (cache.save(), started.elapsed())
+            });
+        CacheWrite(Some(match spawned {
+            Ok(handle) => CacheWriting::Running(handle),
+            Err(e) => CacheWriting::Failed(format!(
+                "cannot start a thread to write the result cache ({e}); not cached"
+            )),
+        }))
+    }
+}
+
+impl Drop for CacheWrite {
+    fn drop(&mut self) {
+        if let Some(CacheWriting::Running(handle)) = self.0.take() {
+            let _ = handle.join();
+        }
+    }
 }
 
 /// The phases of a run, timed (`doctrine check --timings`, the benchmark harness).
@@ -322,6 +372,7 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
             input_errors,
             warnings,
             timings,
+            cache_write: CacheWrite::NONE,
         });
     }
     let (sources, walk_diagnostics) = read_sources(opts, &config, &root, &anchor, &targets)?;
@@ -387,13 +438,15 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
     });
     timings.files_ms = ms(report.timings.files);
     timings.project_ms = ms(report.timings.project);
-    if let Some(cache) = cache {
-        let save_started = Instant::now();
-        (timings.cached_files, timings.analysed_files) = cache.counts();
-        timings.project_cached = !cache.project_recomputed();
-        warnings.extend(cache.save());
-        timings.cache_save_ms = ms(save_started.elapsed());
-    }
+    // Written while the caller renders the report (`Scan::finish_cache_write`).
+    let cache_write = match cache {
+        Some(cache) => {
+            (timings.cached_files, timings.analysed_files) = cache.counts();
+            timings.project_cached = !cache.project_recomputed();
+            CacheWrite::start(cache)
+        }
+        None => CacheWrite::NONE,
+    };
     report.diagnostics.extend(walk_diagnostics);
     report.diagnostics.extend(input_diagnostics);
     if whole_project {
@@ -420,6 +473,7 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
         input_errors,
         warnings,
         timings,
+        cache_write,
     })
 }
 

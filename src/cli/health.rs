@@ -134,7 +134,8 @@ fn scan_options(project: &ProjectArgs, cwd: &Path) -> Result<ScanOptions, UserEr
 /// Scan, print the configuration errors, and refuse to go on without a trustworthy base.
 fn scan(opts: &ScanOptions, cwd: &Path, registry: Registry) -> Result<Scan, UserError> {
     let mut scan = run::scan(opts, cwd, registry)?;
-    for warning in scan.warnings.drain(..) {
+    let cache_warning = scan.finish_cache_write();
+    for warning in scan.warnings.drain(..).chain(cache_warning) {
         to_stderr(&format!("warning: {warning}\n"));
     }
     let errors = std::mem::take(&mut scan.input_errors);

@@ -402,10 +402,6 @@ fn check(args: CheckArgs, cwd: &Path, registry: Registry) -> Result<ExitCode, Us
     };
     let mut scan = run::scan(&opts, cwd, registry)?;
     let had_input_errors = report_inputs(&mut scan);
-    if args.timings {
-        let json = serde_json::to_string(&scan.timings).unwrap_or_default();
-        to_stderr(&format!("doctrine timings: {json}\n"));
-    }
     if let Some(range) = scan.git.as_ref().and_then(|g| g.range.as_ref()) {
         limit_to_range(&mut scan.report, range);
     }
@@ -459,7 +455,16 @@ fn check(args: CheckArgs, cwd: &Path, registry: Registry) -> Result<ExitCode, Us
         errors: had_input_errors || (scan.lost_findings() && !args.allow_unreadable),
     };
     let max_annotations = args.max_annotations.unwrap_or(scan.config.max_annotations);
-    finish(&args, &scan, cwd, max_annotations, &outcome)?;
+    let rendered = finish(&args, &scan, cwd, max_annotations, &outcome);
+    // The result cache was written while the report was rendered.
+    if let Some(warning) = scan.finish_cache_write() {
+        to_stderr(&format!("warning: {warning}\n"));
+    }
+    if args.timings {
+        let json = serde_json::to_string(&scan.timings).unwrap_or_default();
+        to_stderr(&format!("doctrine timings: {json}\n"));
+    }
+    rendered?;
     Ok(outcome.exit_code(args.exit_zero))
 }
 
