@@ -180,9 +180,13 @@ mod tests {
         }
     }
 
-    fn walked(tree: &Tree) -> Vec<(usize, usize, u16, usize)> {
-        let mut seen = Vec::new();
-        preorder(tree, |node, ancestors| {
+    type Visit = (usize, usize, u16, usize);
+
+    /// A visitor recording each visit, and checking each node lies within its parent.
+    fn recorder<'t, 's>(
+        seen: &'s mut Vec<Visit>,
+    ) -> impl FnMut(Node<'t>, &[Node<'t>]) -> Next + 's {
+        |node, ancestors| {
             if let Some(parent) = ancestors.last() {
                 assert!(parent.start_byte() <= node.start_byte());
                 assert!(node.end_byte() <= parent.end_byte());
@@ -194,8 +198,31 @@ mod tests {
                 ancestors.len(),
             ));
             Next::Children
-        });
+        }
+    }
+
+    fn walked(tree: &Tree) -> Vec<Visit> {
+        let mut seen = Vec::new();
+        preorder(tree, recorder(&mut seen));
         seen
+    }
+
+    fn walked_named(tree: &Tree) -> Vec<Visit> {
+        let mut seen = Vec::new();
+        named_preorder(tree, recorder(&mut seen));
+        seen
+    }
+
+    fn fixture_sources() -> Vec<String> {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let files: Vec<String> = crate::source::walker(&fixtures, true)
+            .build()
+            .flatten()
+            .filter(|e| crate::source::is_elixir(&e.path().to_string_lossy()))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        assert!(files.len() > 20);
+        files
     }
 
     #[test]
@@ -210,36 +237,14 @@ mod tests {
             "%{a: [1, {2, 3}], \"b\" => <<1::8>>} |> Enum.map(fn {k, v} -> k end)\n",
             "for x <- xs, y = x * 2, into: %{}, do: {x, y}\nquote do: unquote(a)\n",
         ];
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let files: Vec<String> = crate::source::walker(&fixtures, true)
-            .build()
-            .flatten()
-            .filter(|e| crate::source::is_elixir(&e.path().to_string_lossy()))
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .collect();
-        assert!(files.len() > 20);
-        for src in sources.iter().map(|s| s.to_string()).chain(files) {
+        for src in sources
+            .iter()
+            .map(|s| s.to_string())
+            .chain(fixture_sources())
+        {
             let tree = parse(&src).unwrap();
             assert_eq!(walked(&tree), reference(&tree), "{src}");
         }
-    }
-
-    fn walked_named(tree: &Tree) -> Vec<(usize, usize, u16, usize)> {
-        let mut seen = Vec::new();
-        named_preorder(tree, |node, ancestors| {
-            if let Some(parent) = ancestors.last() {
-                assert!(parent.start_byte() <= node.start_byte());
-                assert!(node.end_byte() <= parent.end_byte());
-            }
-            seen.push((
-                node.start_byte(),
-                node.end_byte(),
-                node.kind_id(),
-                ancestors.len(),
-            ));
-            Next::Children
-        });
-        seen
     }
 
     #[test]
@@ -268,15 +273,8 @@ mod tests {
             wide_list,
             wide_module,
         ];
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let files: Vec<String> = crate::source::walker(&fixtures, true)
-            .build()
-            .flatten()
-            .filter(|e| crate::source::is_elixir(&e.path().to_string_lossy()))
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .collect();
         let mut compared = 0;
-        for src in sources.into_iter().chain(files) {
+        for src in sources.into_iter().chain(fixture_sources()) {
             let tree = parse(&src).unwrap();
             if tree.root_node().has_error() {
                 continue;
