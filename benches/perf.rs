@@ -184,22 +184,16 @@ fn measure(dir: &Path, options: &Options, change_one_file: bool) -> Measured {
         .build()
         .expect("a thread pool");
     doctrine::syntax::parse::disable_deadline();
-    let warm_parse = || {
-        let started = Instant::now();
-        pool.install(|| {
-            elixir.par_iter().for_each(|path| {
-                let bytes = sources.read(path).unwrap_or_default();
-                let text = String::from_utf8_lossy(&bytes);
-                let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
-            })
-        });
-        started.elapsed()
-    };
-    let list = tempfile::NamedTempFile::new().expect("a temporary file");
     let absolute: Vec<String> = elixir
         .iter()
         .map(|p| dir.join(p).to_string_lossy().into_owned())
         .collect();
+    let warm_parse = || {
+        let started = Instant::now();
+        pool.install(|| parse_each(&absolute));
+        started.elapsed()
+    };
+    let list = tempfile::NamedTempFile::new().expect("a temporary file");
     std::fs::write(list.path(), absolute.join("\n")).expect("write the file list");
     // (wall, CPU) of one parse of every file, in a fresh process (reaped by `wait_for_usage`).
     #[allow(clippy::zombie_processes)]
@@ -514,13 +508,16 @@ fn bare_parse_child(list: &Path, threads: usize) {
         .num_threads(threads)
         .build()
         .expect("a thread pool");
-    pool.install(|| {
-        files.par_iter().for_each(|path| {
-            let bytes = std::fs::read(path).unwrap_or_default();
-            let text = String::from_utf8_lossy(&bytes);
-            let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
-        })
-    });
+    pool.install(|| parse_each(&files));
+}
+
+/// Read and parse each file once, on the current thread pool: the floor of a cold run.
+fn parse_each(files: &[impl AsRef<Path> + Sync]) {
+    files.par_iter().for_each(|path| {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
+    })
 }
 
 /// Wait for the child `pid` and return its peak resident memory in KiB and its CPU time,

@@ -182,7 +182,7 @@ impl IgnoreRules {
         let dir = std::path::absolute(walked).unwrap_or_else(|_| walked.to_path_buf());
         let checkout = dir.ancestors().find(|d| d.join(".git").exists());
         let top = checkout.unwrap_or(&dir).to_path_buf();
-        let exclude = checkout.and_then(|c| read_ignore_file(c, &c.join(".git/info/exclude")));
+        let exclude = checkout.and_then(|c| read_ignore_files(c, [c.join(".git/info/exclude")]));
         IgnoreRules {
             walked: walked.to_path_buf(),
             walked_absolute: dir.clone(),
@@ -220,7 +220,8 @@ impl IgnoreRules {
         }
         // Computed without the lock held: the parent's chain is looked up (or built) first.
         let mut chain = Vec::new();
-        chain.extend(read_ignore_files(dir));
+        let own = IGNORE_FILES.iter().map(|name| dir.join(name));
+        chain.extend(read_ignore_files(dir, own).map(Arc::new));
         if dir != self.top
             && dir.starts_with(&self.top)
             && let Some(parent) = dir.parent()
@@ -238,29 +239,20 @@ impl IgnoreRules {
     }
 }
 
-/// The ignore files of `dir` (`.gitignore`, `.ignore`) as one matcher, if it has any.
-fn read_ignore_files(dir: &Path) -> Option<Arc<Gitignore>> {
-    let mut builder = GitignoreBuilder::new(dir);
+/// The patterns of those of `files` that can be read, relative to `base`, as one matcher;
+/// `None` when none can.
+fn read_ignore_files(base: &Path, files: impl IntoIterator<Item = PathBuf>) -> Option<Gitignore> {
+    let mut builder = GitignoreBuilder::new(base);
     let mut any = false;
-    for name in IGNORE_FILES {
-        if let Ok(text) = read_text_bounded(&dir.join(name), MAX_METADATA_FILE) {
+    for file in files {
+        if let Ok(text) = read_text_bounded(&file, MAX_METADATA_FILE) {
             for line in text.lines() {
                 let _ = builder.add_line(None, line);
             }
             any = true;
         }
     }
-    any.then(|| builder.build().ok().map(Arc::new)).flatten()
-}
-
-/// One ignore file, whose patterns are relative to `base`.
-fn read_ignore_file(base: &Path, file: &Path) -> Option<Gitignore> {
-    let text = read_text_bounded(file, MAX_METADATA_FILE).ok()?;
-    let mut builder = GitignoreBuilder::new(base);
-    for line in text.lines() {
-        let _ = builder.add_line(None, line);
-    }
-    builder.build().ok()
+    any.then(|| builder.build().ok()).flatten()
 }
 
 pub struct DiskSources {

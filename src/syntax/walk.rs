@@ -225,19 +225,22 @@ mod tests {
         files
     }
 
+    /// Tricky snippets, walked besides every fixture.
+    const SNIPPETS: &[&str] = &[
+        "",
+        "# only a comment\n",
+        "x",
+        "defmodule A do\n  @moduledoc \"\"\"\n  Doc #{1 + 2}\n  \"\"\"\n  def f(x) when x in [1, 2], do: ~s(a #{x})\n  defp g, do: &String.to_atom/1\nend\n",
+        // Errors and missing tokens: the tree is still walked whole.
+        "defmodule B do\n  def f(x do\n    case x do\n      1 -> :ok\n  end\n",
+        "%{a: [1, {2, 3}], \"b\" => <<1::8>>} |> Enum.map(fn {k, v} -> k end)\n",
+        "for x <- xs, y = x * 2, into: %{}, do: {x, y}\nquote do: unquote(a)\n",
+        "f(a, # one\n  b, # two\n  c)\n",
+    ];
+
     #[test]
     fn visits_what_the_plain_cursor_walk_visits() {
-        let sources = [
-            "",
-            "# only a comment\n",
-            "x",
-            "defmodule A do\n  @moduledoc \"\"\"\n  Doc #{1 + 2}\n  \"\"\"\n  def f(x) when x in [1, 2], do: ~s(a #{x})\n  defp g, do: &String.to_atom/1\nend\n",
-            // Errors and missing tokens: the tree is still walked whole.
-            "defmodule B do\n  def f(x do\n    case x do\n      1 -> :ok\n  end\n",
-            "%{a: [1, {2, 3}], \"b\" => <<1::8>>} |> Enum.map(fn {k, v} -> k end)\n",
-            "for x <- xs, y = x * 2, into: %{}, do: {x, y}\nquote do: unquote(a)\n",
-        ];
-        for src in sources
+        for src in SNIPPETS
             .iter()
             .map(|s| s.to_string())
             .chain(fixture_sources())
@@ -262,19 +265,10 @@ mod tests {
                 .map(|i| format!("  # {i}\n  def f{i}(x), do: x + {i}\n"))
                 .collect::<String>()
         );
-        let sources = [
-            "".to_string(),
-            "# only a comment\n".to_string(),
-            "x".to_string(),
-            "defmodule A do\n  @moduledoc \"\"\"\n  Doc #{1 + 2}\n  \"\"\"\n  def f(x) when x in [1, 2], do: ~s(a #{x})\n  defp g, do: &String.to_atom/1\nend\n".to_string(),
-            "%{a: [1, {2, 3}], \"b\" => <<1::8>>} |> Enum.map(fn {k, v} -> k end)\n".to_string(),
-            "for x <- xs, y = x * 2, into: %{}, do: {x, y}\nquote do: unquote(a)\n".to_string(),
-            "f(a, # one\n  b, # two\n  c)\n".to_string(),
-            wide_list,
-            wide_module,
-        ];
+        let wide = [wide_list, wide_module];
         let mut compared = 0;
-        for src in sources.into_iter().chain(fixture_sources()) {
+        let snippets = SNIPPETS.iter().map(|s| s.to_string());
+        for src in snippets.chain(wide).chain(fixture_sources()) {
             let tree = parse(&src).unwrap();
             if tree.root_node().has_error() {
                 continue;
