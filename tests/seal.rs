@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::run::{doctrine, write, write_mix_project};
+use common::run::{doctrine, rules_and_paths, write, write_mix_project};
 use common::{Case, LIB, TEST, run};
 
 const SEAL: &[&str] = &["SEAL"];
@@ -410,16 +410,9 @@ fn no_output_format_prints_a_secret_in_full() {
         &["check", "--format", "json", "--select", "SEAL"],
     )
     .json();
-    let mut found: Vec<(String, String)> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["rule"].as_str().unwrap().to_string(),
-            )
-        })
+    let mut found: Vec<(String, String)> = rules_and_paths(&json)
+        .into_iter()
+        .map(|(rule, path)| (path, rule))
         .collect();
     found.sort();
     let expected = [
