@@ -11,6 +11,7 @@ use crate::selection::RuleSet;
 use crate::source::{SourceSet, is_elixir};
 use crate::syntax::behaviours::{self, BehaviourFact, BehaviourIndex};
 use crate::syntax::config;
+use crate::syntax::mix::is_lock_file;
 use crate::syntax::parse::parse;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -21,13 +22,15 @@ use std::time::{Duration, Instant};
 ///
 /// `context` holds the rest of the project when only part of it is scanned (paths, stdin):
 /// the project's behaviours are read from there too, so a callback implemented without
-/// `@impl` is recognised wherever its behaviour lives.
+/// `@impl` is recognised wherever its behaviour lives. With `for_project`, the facts only
+/// the project checks need (`mix.lock`) are read too.
 pub fn scan(
     analyzer: &Analyzer,
     sources: &dyn SourceSet,
     context: Option<&dyn SourceSet>,
     project: &ProjectModel,
     cache: Option<&ResultCache>,
+    for_project: bool,
 ) -> Report {
     let started = Instant::now();
     let role = |path: &str| project.role_of(path);
@@ -58,7 +61,23 @@ pub fn scan(
             analyzer.analyze_text(path, role(path), bytes)
         })
     });
-    let reports: Vec<FileReport> = elixir.chain(text).collect();
+    let locks: Vec<String> = if for_project {
+        let mut locks = sources.other_paths();
+        locks.retain(|path| is_lock_file(path));
+        locks
+    } else {
+        Vec::new()
+    };
+    // A lock that cannot be read is DEPS003's to report, as when it reads one itself: it
+    // is not a scanned file, so only a bug in doctrine becomes a diagnostic here.
+    let locks = locks.par_iter().map(|path| {
+        let mut report = read_and(path, &|bytes| analyzer.analyze_lock(path, bytes));
+        report
+            .diagnostics
+            .retain(|d| d.kind == DiagnosticKind::InternalError);
+        report
+    });
+    let reports: Vec<FileReport> = elixir.chain(text).chain(locks).collect();
     let mut behaviours = BehaviourIndex::default();
     for fact in reports.iter().flat_map(|r| &r.behaviours) {
         behaviours.add(fact);
@@ -91,6 +110,7 @@ pub fn scan(
             .extend(file.telemetry.emitters);
         report.facts.suppressions.extend(file.project_suppressions);
         report.facts.mix.extend(file.mix);
+        report.facts.locks.extend(file.lock);
         report
             .facts
             .modules
@@ -239,7 +259,6 @@ pub fn run(
         Coverage::Project { cache, .. } => cache,
         _ => None,
     };
-    let mut report = scan(analyzer, sources, context, project, cache);
     let project_pass = match coverage {
         Coverage::Files => None,
         Coverage::Project { git, .. } => Some((git, rules, sources)),
@@ -249,6 +268,14 @@ pub fn run(
             project,
         } => Some((git, rules, project)),
     };
+    let mut report = scan(
+        analyzer,
+        sources,
+        context,
+        project,
+        cache,
+        project_pass.is_some(),
+    );
     if let Some((git, rules, project_sources)) = project_pass {
         let started = Instant::now();
         let pass = ProjectPass {

@@ -243,6 +243,9 @@ pub struct FileReport {
     /// What a `mix.exs` declares (app, version, dependencies): a project fact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mix: Option<crate::syntax::mix::MixFacts>,
+    /// What a `mix.lock` pins: a project fact for DEPS003.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<crate::syntax::mix::LockFacts>,
     /// The lib modules the file defines: project facts for TACH, KNOW and HLTH.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modules: Vec<crate::syntax::outline::ModuleFact>,
@@ -287,6 +290,8 @@ pub struct ProjectFacts {
     pub suppressions: Vec<crate::suppress::ProjectSuppression>,
     /// Each scanned `mix.exs`, in path order.
     pub mix: Vec<crate::syntax::mix::MixFacts>,
+    /// Each scanned `mix.lock`, in path order.
+    pub locks: Vec<crate::syntax::mix::LockFacts>,
     /// The lib modules, in path order; `public_api` already answered with the project's
     /// behaviours (`callback_questions` is empty).
     pub modules: Vec<crate::syntax::outline::ModuleFact>,

@@ -45,5 +45,5 @@ pub fn lint_str_with(path: &str, src: &str, config: &config::Config) -> finding:
     let analyzer = analyze::Analyzer::new(&registry, &rules).expect("built-in rules compile");
     let project = project::ProjectModel::single_app(std::path::Path::new(""));
     let sources = source::MemorySources::new(vec![(path.to_string(), src.as_bytes().to_vec())]);
-    engine::scan(&analyzer, &sources, None, &project, None)
+    engine::scan(&analyzer, &sources, None, &project, None, false)
 }

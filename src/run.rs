@@ -375,10 +375,22 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
             cache_write: CacheWrite::NONE,
         });
     }
-    let (sources, walk_diagnostics) = read_sources(opts, &config, &root, &anchor, &targets)?;
-    timings.discover_ms = ms(started.elapsed());
     // Project-level rules judge the whole project, so they run only when it is all checked.
     let whole_project = opts.stdin_filename.is_none() && targets.iter().all(|t| *t == root);
+    // The repository is read on its own thread while the walk (one thread) runs.
+    let git_reader = (whole_project || opts.changed_since.is_some()).then(|| {
+        let request = GitRequest {
+            changed_since: opts.changed_since.clone(),
+            status: opts.require_clean,
+        };
+        let root = root.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            (git::read(&root, &request), started.elapsed())
+        })
+    });
+    let (sources, walk_diagnostics) = read_sources(opts, &config, &root, &anchor, &targets)?;
+    timings.discover_ms = ms(started.elapsed());
     // The walk of a whole-project run saw every `mix.exs` (an excluded one does not matter:
     // its files are not scanned).
     let project = if whole_project {
@@ -391,17 +403,21 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
     let context = (!whole_project).then(|| {
         DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
     });
-    let git_started = Instant::now();
-    let (git, git_notes) = if whole_project || opts.changed_since.is_some() {
-        let request = GitRequest {
-            changed_since: opts.changed_since.clone(),
-            status: opts.require_clean,
-        };
-        git::read(&root, &request)
-    } else {
-        (None, Vec::new())
+    let (git, git_notes) = match git_reader.map(std::thread::JoinHandle::join) {
+        Some(Ok((read, took))) => {
+            timings.git_ms = ms(took);
+            read
+        }
+        Some(Err(panic)) => (
+            None,
+            vec![format!(
+                "internal error while reading the git repository ({}); the git rules were \
+                 skipped",
+                engine::panic_reason(panic.as_ref())
+            )],
+        ),
+        None => (None, Vec::new()),
     };
-    timings.git_ms = ms(git_started.elapsed());
     let range = git.as_ref().and_then(|g| g.range.as_ref());
     if let Some(base) = &opts.changed_since
         && range.is_none()

@@ -197,9 +197,9 @@ impl IgnoreRules {
     fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
         // The walk's paths start with the directory as given; rebasing them on its absolute
         // form spares a system call per entry.
-        let path = match path.strip_prefix(&self.walked) {
-            Ok(rest) => self.walked_absolute.join(rest),
-            Err(_) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        let path = match rebase(path, &self.walked, &self.walked_absolute) {
+            Some(path) => path,
+            None => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
         };
         let chain = path.parent().map(|dir| self.chain_of(dir));
         for rules in chain.iter().flat_map(|c| c.iter()) {
@@ -237,6 +237,23 @@ impl IgnoreRules {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<std::ffi::OsString, Chain>> {
         self.chains.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// `path` with its leading `from` replaced by `onto`, comparing bytes (parsing the components
+/// of both, per entry of the walk, cost more than matching the ignore files).
+fn rebase(path: &Path, from: &Path, onto: &Path) -> Option<PathBuf> {
+    let rest = path
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(from.as_os_str().as_encoded_bytes())?;
+    if !(rest.is_empty() || rest.starts_with(b"/")) || std::path::MAIN_SEPARATOR != '/' {
+        return None;
+    }
+    // `rest` is `/` and what followed it in a path: still valid as the platform's string.
+    let rest = std::str::from_utf8(rest).ok()?;
+    let mut rebased = onto.as_os_str().to_owned();
+    rebased.push(rest);
+    Some(PathBuf::from(rebased))
 }
 
 /// The patterns of those of `files` that can be read, relative to `base`, as one matcher;
@@ -424,7 +441,10 @@ impl SourceSet for DiskSources {
 /// `path` relative to `root`, `/`-separated; `None` when outside it.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     // A walk's paths start with the root as it was given: no need to ask the working
-    // directory (a system call) twice per file to see that.
+    // directory (a system call) twice per file, nor to parse the path's components.
+    if let Some(rel) = plain_suffix(root, path) {
+        return Some(rel);
+    }
     let plain = |rel: &Path| {
         rel.components()
             .all(|c| matches!(c, std::path::Component::Normal(_)))
@@ -444,6 +464,25 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
         .map(|c| exact_name(c.as_os_str()))
         .collect();
     Some(parts.join("/"))
+}
+
+/// What follows `root` in `path`, compared as bytes, when it is plain UTF-8 names joined by
+/// single `/` (no `.`, `..`, empty part or `\\x`): then it is already the shown form.
+fn plain_suffix(root: &Path, path: &Path) -> Option<String> {
+    let rest = path
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(root.as_os_str().as_encoded_bytes())?;
+    let rest = match rest.strip_prefix(b"/") {
+        Some(rest) => rest,
+        None if root.as_os_str().as_encoded_bytes().ends_with(b"/") => rest,
+        None => return None,
+    };
+    let rest = std::str::from_utf8(rest).ok()?;
+    let plain = rest.split('/').all(|part| !matches!(part, "" | "." | ".."))
+        && !rest.contains("\\x")
+        && std::path::MAIN_SEPARATOR == '/';
+    plain.then(|| rest.to_string())
 }
 
 /// A file name as text, byte for byte: bytes that are not UTF-8 (and a literal `\x`, so the
@@ -588,6 +627,27 @@ mod tests {
         assert_eq!(
             relative(Path::new("lib"), Path::new("lib")).as_deref(),
             Some("")
+        );
+        // Compared as bytes, a sibling that shares the root's prefix is not under it, and
+        // odd spellings are left to the component-wise comparison.
+        assert_eq!(relative(&cwd.join("p"), &cwd.join("py/lib/a.ex")), None);
+        let spelled = [
+            ("/p", "/p//lib/./a.ex", Some("lib/a.ex")),
+            ("/p", "/p/lib/../a.ex", None),
+        ];
+        for (root, path, expected) in spelled {
+            assert_eq!(plain_suffix(Path::new(root), Path::new(path)), None);
+            if let Some(expected) = expected {
+                assert_eq!(
+                    relative(Path::new(root), Path::new(path)).as_deref(),
+                    Some(expected),
+                    "{root} {path}"
+                );
+            }
+        }
+        assert_eq!(
+            plain_suffix(Path::new("/p/"), Path::new("/p/lib/a.ex")).as_deref(),
+            Some("lib/a.ex")
         );
     }
 

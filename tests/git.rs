@@ -170,6 +170,24 @@ end
     std::fs::remove_file(root.join("mix.lock")).unwrap();
     let (_, found) = json(root, &["--select", "DEPS003"]);
     assert_eq!(found, [("DEPS003".to_string(), "mix.exs".to_string(), 6)]);
+    // A lock under another name (`lockfile:`) is not one the scan reads: DEPS003 reads it.
+    write(
+        root,
+        "mix.exs",
+        r#"defmodule Shop.MixProject do
+  use Mix.Project
+  def project, do: [app: :shop, lockfile: "locks/shop.lock", deps: deps()]
+  defp deps, do: [{:jason, "~> 1.4"}, {:plug, "~> 1.14"}]
+end
+"#,
+    );
+    write(
+        root,
+        "locks/shop.lock",
+        r#"%{"jason": {:hex, :jason, "1.4.1", "af", [:mix], [], "hexpm", "fb"}}"#,
+    );
+    let (_, found) = json(root, &["--select", "DEPS003"]);
+    assert_eq!(found, [("DEPS003".to_string(), "mix.exs".to_string(), 4)]);
 }
 
 #[test]

@@ -314,14 +314,42 @@ impl<'t> Reader<'t, '_> {
     }
 }
 
+/// What one `mix.lock` pins, read while the files are scanned in parallel (a 40 KB lock takes
+/// milliseconds to parse, which the serial project phase should not spend).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockFacts {
+    /// The lock, relative to the project root.
+    pub path: String,
+    /// Its entries; `None` when it does not parse within the work budget.
+    pub entries: Option<Vec<LockEntry>>,
+}
+
+impl LockFacts {
+    pub fn read(path: &str, src: &str) -> LockFacts {
+        let entries = crate::syntax::parse::parse(src)
+            .ok()
+            .map(|tree| lock_entries(tree.root_node(), src));
+        LockFacts {
+            path: path.to_string(),
+            entries,
+        }
+    }
+}
+
+/// Whether `path` names a `mix.lock` (the default name; a `lockfile:` option may choose
+/// another, which DEPS003 reads itself).
+pub fn is_lock_file(path: &str) -> bool {
+    path == "mix.lock" || path.ends_with("/mix.lock")
+}
+
 /// One entry of `mix.lock`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockEntry {
     pub name: String,
     pub locked: Locked,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Locked {
     Hex {
         version: String,

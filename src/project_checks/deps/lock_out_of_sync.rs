@@ -4,7 +4,9 @@
 
 use crate::project::ProjectModel;
 use crate::project_checks::ProjectContext;
-use crate::syntax::mix::{self, Dep, DepSource, LockEntry, Locked, MixFacts, Requirement};
+use crate::syntax::mix::{
+    self, Dep, DepSource, LockEntry, LockFacts, Locked, MixFacts, Requirement,
+};
 use std::collections::HashMap;
 
 pub(super) fn check(project: &ProjectModel, cx: &mut ProjectContext) {
@@ -73,10 +75,13 @@ fn join_lexically(dir: &str, relative: &str) -> String {
     parts.join("/")
 }
 
+/// The entries of the lock at `path`: as the scan read it, or (a `lockfile:` elsewhere, a
+/// lock the scan did not cover) read now.
 fn read_lock(cx: &ProjectContext, path: &str) -> Option<Vec<LockEntry>> {
-    let src = cx.read(path)?;
-    let tree = crate::syntax::parse::parse(&src).ok()?;
-    Some(mix::lock_entries(tree.root_node(), &src))
+    if let Some(scanned) = cx.facts.locks.iter().find(|lock| lock.path == path) {
+        return scanned.entries.clone();
+    }
+    LockFacts::read(path, &cx.read(path)?).entries
 }
 
 fn out_of_sync(dep: &Dep, entries: &[LockEntry], lock_path: &str) -> Option<String> {
