@@ -6,6 +6,8 @@
 //! analysed with and its `FileReport` as JSON, and the project rules' results with the
 //! inputs they were computed from. A file's report is a pure function of its content, role
 //! and path and of the rules (`Analyzer::analyze`), so an entry is reused when those match.
+//! Each entry also keeps the file's `FileStamp` (size, inode, times): while the file system
+//! still reports it, the file is taken as unchanged without being read, as git's index does.
 //! The project rules' results are reused when the scanned files, the project model, the git
 //! facts and every file the project rules read or listed are as they were.
 //!
@@ -17,7 +19,7 @@ use crate::config::Config;
 use crate::finding::{Diagnostic, FileReport, Finding};
 use crate::project::FileRole;
 use crate::registry::{Registry, RuleDef};
-use crate::source::{SourceError, SourceSet};
+use crate::source::{FileStamp, SourceError, SourceSet};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap};
@@ -97,6 +99,10 @@ struct StoredFile {
     /// Kept as written: reading a file's report costs only on a hit, and rewriting the cache
     /// copies it unparsed.
     report: Box<RawValue>,
+    /// The file as the file system described it when it was read: while it still does, the
+    /// file is not read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stamp: Option<FileStamp>,
 }
 
 /// The project rules' results and what they were computed from.
@@ -158,6 +164,8 @@ pub struct ResultCache {
     /// The cache file is current: it exists, is readable and from this build.
     current: bool,
     hits: Mutex<Vec<String>>,
+    /// Hits whose stamp changed (a file touched, not edited) or was not yet trusted.
+    restamped: Mutex<Vec<(String, FileStamp)>>,
     fresh: Mutex<Vec<(String, StoredFile)>>,
     project: Mutex<Option<StoredProject>>,
 }
@@ -175,6 +183,7 @@ impl ResultCache {
             loaded_project: None,
             current: false,
             hits: Mutex::default(),
+            restamped: Mutex::default(),
             fresh: Mutex::default(),
             project: Mutex::default(),
         };
@@ -220,13 +229,45 @@ impl ResultCache {
         (cache, warning)
     }
 
+    /// The cached report of `path`, without reading it, when the file system describes the
+    /// file as it did when the report was made (`stamp`) and `role` is the same. A report
+    /// with findings needs the file's text for its snippets: then `read` is asked for it,
+    /// and its digest must match too.
+    pub fn unchanged(
+        &self,
+        path: &str,
+        role: FileRole,
+        stamp: FileStamp,
+        read: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<FileReport> {
+        let stored = self.loaded.get(path)?;
+        if stored.stamp != Some(stamp) || stored.role != role {
+            return None;
+        }
+        let mut report = serde_json::from_str::<FileReport>(stored.report.get()).ok()?;
+        if !report.findings.is_empty() {
+            let text = match &stored.text {
+                Some(text) => Arc::from(text.as_str()),
+                None => {
+                    let bytes = read().filter(|bytes| digest(bytes) == stored.digest)?;
+                    Arc::from(String::from_utf8_lossy(&bytes).as_ref())
+                }
+            };
+            report.text = Some(text);
+        }
+        lock(&self.hits).push(path.to_string());
+        Some(report)
+    }
+
     /// The report of `path` with content `bytes` and `role`: the cached one when it was
-    /// made from the same content and role, else `analyze()`'s, which is remembered.
+    /// made from the same content and role, else `analyze()`'s, which is remembered with
+    /// the file's `stamp` (taken before it was read).
     pub fn report(
         &self,
         path: &str,
         role: FileRole,
         bytes: &[u8],
+        stamp: Option<FileStamp>,
         analyze: impl FnOnce() -> FileReport,
     ) -> FileReport {
         let content = digest(bytes);
@@ -243,6 +284,9 @@ impl ResultCache {
                 report.text = Some(text);
             }
             lock(&self.hits).push(path.to_string());
+            if let Some(stamp) = stamp.filter(|s| stored.stamp != Some(*s)) {
+                lock(&self.restamped).push((path.to_string(), stamp));
+            }
             return report;
         }
         let report = analyze();
@@ -262,6 +306,7 @@ impl ResultCache {
                     role,
                     text,
                     report: json,
+                    stamp,
                 },
             ));
         }
@@ -339,9 +384,14 @@ impl ResultCache {
     /// warning when the cache cannot be written; the run's results are not affected.
     pub fn save(self) -> Option<String> {
         let hits = into_inner(self.hits);
+        let restamped = into_inner(self.restamped);
         let fresh = into_inner(self.fresh);
         let project = into_inner(self.project);
-        if self.current && fresh.is_empty() && project.is_none() && hits.len() == self.loaded.len()
+        if self.current
+            && fresh.is_empty()
+            && restamped.is_empty()
+            && project.is_none()
+            && hits.len() == self.loaded.len()
         {
             return None;
         }
@@ -350,6 +400,23 @@ impl ResultCache {
             if let Some(stored) = self.loaded.get(path) {
                 files.insert(path, stored);
             }
+        }
+        let restamped: Vec<(&str, StoredFile)> = restamped
+            .iter()
+            .filter_map(|(path, stamp)| {
+                let stored = self.loaded.get(path)?;
+                let updated = StoredFile {
+                    digest: stored.digest.clone(),
+                    role: stored.role,
+                    text: stored.text.clone(),
+                    report: stored.report.clone(),
+                    stamp: Some(*stamp),
+                };
+                Some((path.as_str(), updated))
+            })
+            .collect();
+        for (path, stored) in &restamped {
+            files.insert(path, stored);
         }
         for (path, stored) in &fresh {
             files.insert(path, stored);
@@ -563,6 +630,65 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 50, "{checked} files");
+    }
+
+    #[test]
+    fn a_stamp_spares_the_read_only_while_it_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::builtin();
+        let rules = RuleSet::defaults(&registry);
+        let analyzer = Analyzer::new(&registry, &rules).unwrap();
+        let quiet: &[u8] = b"x = 1\n";
+        let noisy: &[u8] = b"defmodule Noisy do\n  def run(x), do: x\nend\n";
+        let (stamp, touched) = (FileStamp::sample(1), FileStamp::sample(2));
+        let role = FileRole::Lib;
+        let cache = ResultCache::open(dir.path(), "k").0;
+        for (path, bytes) in [("lib/quiet.ex", quiet), ("lib/noisy.ex", noisy)] {
+            cache.report(path, role, bytes, Some(stamp), || {
+                analyzer.analyze(path, role, bytes)
+            });
+        }
+        assert_eq!(cache.save(), None);
+
+        let cache = ResultCache::open(dir.path(), "k").0;
+        let never = || -> Option<Vec<u8>> { panic!("an unchanged quiet file is not read") };
+        let quiet_report = cache.unchanged("lib/quiet.ex", role, stamp, never);
+        assert!(quiet_report.is_some_and(|r| r.findings.is_empty()));
+        assert!(
+            cache
+                .unchanged("lib/quiet.ex", role, touched, never)
+                .is_none()
+        );
+        assert!(
+            cache
+                .unchanged("lib/quiet.ex", FileRole::Test, stamp, never)
+                .is_none()
+        );
+        // Findings need the text they point into, and it must be the text they came from.
+        let read = |bytes: &[u8]| Some(bytes.to_vec());
+        let noisy_report = cache.unchanged("lib/noisy.ex", role, stamp, || read(noisy));
+        let noisy_report = noisy_report.expect("same stamp, same content");
+        assert!(!noisy_report.findings.is_empty());
+        assert_eq!(noisy_report.text.as_deref().map(str::as_bytes), Some(noisy));
+        let edited = b"defmodule Noisy do\nend\n";
+        assert!(
+            cache
+                .unchanged("lib/noisy.ex", role, stamp, || read(edited))
+                .is_none()
+        );
+
+        // A file touched, not edited, is read once more and then stamped anew.
+        let report = cache.report("lib/quiet.ex", role, quiet, Some(touched), || {
+            panic!("the content is unchanged: not analysed")
+        });
+        assert!(report.findings.is_empty());
+        assert_eq!(cache.save(), None);
+        let cache = ResultCache::open(dir.path(), "k").0;
+        assert!(
+            cache
+                .unchanged("lib/quiet.ex", role, touched, never)
+                .is_some()
+        );
     }
 
     #[test]

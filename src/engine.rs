@@ -34,20 +34,30 @@ pub fn scan(
 ) -> Report {
     let started = Instant::now();
     let role = |path: &str| project.role_of(path);
-    let read_and = |path: &String, analyze: &dyn Fn(&[u8]) -> FileReport| match sources.read(path) {
-        Ok(bytes) => guarded(path, || match cache {
-            Some(cache) => cache.report(path, role(path), &bytes, || analyze(&bytes)),
-            None => analyze(&bytes),
-        }),
-        Err(e) => FileReport {
-            diagnostics: vec![Diagnostic {
-                path: path.clone(),
-                kind: e.kind,
-                line: None,
-                message: e.message,
-            }],
-            ..FileReport::default()
-        },
+    let read_and = |path: &String, analyze: &dyn Fn(&[u8]) -> FileReport| {
+        // With a cache, a file the file system describes as before is not even read.
+        let stamp = cache.and_then(|_| sources.stamp(path));
+        if let (Some(cache), Some(stamp)) = (cache, stamp)
+            && let Some(report) =
+                cache.unchanged(path, role(path), stamp, || sources.read(path).ok())
+        {
+            return report;
+        }
+        match sources.read(path) {
+            Ok(bytes) => guarded(path, || match cache {
+                Some(cache) => cache.report(path, role(path), &bytes, stamp, || analyze(&bytes)),
+                None => analyze(&bytes),
+            }),
+            Err(e) => FileReport {
+                diagnostics: vec![Diagnostic {
+                    path: path.clone(),
+                    kind: e.kind,
+                    line: None,
+                    message: e.message,
+                }],
+                ..FileReport::default()
+            },
+        }
     };
     let elixir = sources
         .paths()

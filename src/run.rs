@@ -377,17 +377,20 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
     }
     // Project-level rules judge the whole project, so they run only when it is all checked.
     let whole_project = opts.stdin_filename.is_none() && targets.iter().all(|t| *t == root);
-    // The repository is read on its own thread while the walk (one thread) runs.
+    // The repository and the result cache are read on their own threads while the walk
+    // (one thread) runs.
     let git_reader = (whole_project || opts.changed_since.is_some()).then(|| {
         let request = GitRequest {
             changed_since: opts.changed_since.clone(),
             status: opts.require_clean,
         };
         let root = root.clone();
-        std::thread::spawn(move || {
-            let started = Instant::now();
-            (git::read(&root, &request), started.elapsed())
-        })
+        Background::start(move || git::read(&root, &request))
+    });
+    let cache_reader = (opts.cache && whole_project).then(|| {
+        let key = cache::key(&registry, &config, &opts.select, &opts.ignore);
+        let root = root.clone();
+        Background::start(move || ResultCache::open(&root, &key))
     });
     let (sources, walk_diagnostics) = read_sources(opts, &config, &root, &anchor, &targets)?;
     timings.discover_ms = ms(started.elapsed());
@@ -403,17 +406,16 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
     let context = (!whole_project).then(|| {
         DiskSources::discover(&root, &[], &glob_set(&config.exclude), config.max_file_size).0
     });
-    let (git, git_notes) = match git_reader.map(std::thread::JoinHandle::join) {
+    let (git, git_notes) = match git_reader.map(Background::finish) {
         Some(Ok((read, took))) => {
             timings.git_ms = ms(took);
             read
         }
-        Some(Err(panic)) => (
+        Some(Err(reason)) => (
             None,
             vec![format!(
-                "internal error while reading the git repository ({}); the git rules were \
-                 skipped",
-                engine::panic_reason(panic.as_ref())
+                "internal error while reading the git repository ({reason}); the git rules \
+                 were skipped"
             )],
         ),
         None => (None, Vec::new()),
@@ -425,14 +427,20 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
         let why = git_notes.first().cloned().unwrap_or_default();
         return Err(UserError::Usage(format!("--changed-since {base}: {why}")));
     }
-    let cache_started = Instant::now();
-    let cache = (opts.cache && whole_project).then(|| {
-        let key = cache::key(&registry, &config, &opts.select, &opts.ignore);
-        let (cache, warning) = ResultCache::open(&root, &key);
-        warnings.extend(warning);
-        cache
-    });
-    timings.cache_load_ms = ms(cache_started.elapsed());
+    let cache = match cache_reader.map(Background::finish) {
+        Some(Ok(((cache, warning), took))) => {
+            timings.cache_load_ms = ms(took);
+            warnings.extend(warning);
+            Some(cache)
+        }
+        Some(Err(reason)) => {
+            warnings.push(format!(
+                "internal error while reading the result cache ({reason}); not used"
+            ));
+            None
+        }
+        None => None,
+    };
     let coverage = if whole_project {
         engine::Coverage::Project {
             git: git.as_ref(),
@@ -493,7 +501,27 @@ pub fn scan(opts: &ScanOptions, cwd: &Path, mut registry: Registry) -> Result<Sc
     })
 }
 
-fn ms(duration: std::time::Duration) -> f64 {
+/// Work done on its own thread, timed there.
+struct Background<T>(std::thread::JoinHandle<(T, Duration)>);
+
+impl<T: Send + 'static> Background<T> {
+    fn start(work: impl FnOnce() -> T + Send + 'static) -> Background<T> {
+        Background(std::thread::spawn(move || {
+            let started = Instant::now();
+            let done = work();
+            (done, started.elapsed())
+        }))
+    }
+
+    /// Its result and how long it took, or why it panicked (a bug in doctrine).
+    fn finish(self) -> Result<(T, Duration), String> {
+        self.0
+            .join()
+            .map_err(|panic| engine::panic_reason(panic.as_ref()))
+    }
+}
+
+fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 

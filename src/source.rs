@@ -30,6 +30,51 @@ pub trait SourceSet: Sync {
     /// Every other file of the tree that the walk saw and git would not ignore (binaries,
     /// lock files, editor backups), sorted: read by name only (HYGIENE002 outside git).
     fn other_paths(&self) -> Vec<String>;
+    /// What the file system says about `path` without reading it, when that is enough to
+    /// tell a later change (`FileStamp`). Sources that are not files on disk have none.
+    fn stamp(&self, _path: &str) -> Option<FileStamp> {
+        None
+    }
+}
+
+/// A file's size, inode and modification and change times, as git's index keeps them:
+/// a write to the file changes its change time at least. Only taken when both times are
+/// [`RACY_WINDOW`] older than now, so a write in the same clock tick as the `stat` cannot go
+/// unseen (git's "racy" entries); a file written since is read and digested instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp(u64, u64, i64, i64);
+
+/// How much older than the `stat` a file's times must be for its stamp to be trusted:
+/// more than the coarsest timestamp granularity in use (FAT's two seconds).
+pub const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl FileStamp {
+    #[cfg(unix)]
+    pub fn of(metadata: &std::fs::Metadata, now: std::time::SystemTime) -> Option<FileStamp> {
+        use std::os::unix::fs::MetadataExt;
+        let nanos = |secs: i64, nsec: i64| secs.checked_mul(1_000_000_000)?.checked_add(nsec);
+        let modified = nanos(metadata.mtime(), metadata.mtime_nsec())?;
+        let changed = nanos(metadata.ctime(), metadata.ctime_nsec())?;
+        let now = now.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let settled = i64::try_from(now.checked_sub(RACY_WINDOW)?.as_nanos()).ok()?;
+        (metadata.is_file() && modified < settled && changed < settled).then_some(FileStamp(
+            metadata.len(),
+            metadata.ino(),
+            modified,
+            changed,
+        ))
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(_metadata: &std::fs::Metadata, _now: std::time::SystemTime) -> Option<FileStamp> {
+        None
+    }
+
+    /// A stamp for tests of what keeps stamps.
+    #[cfg(test)]
+    pub(crate) fn sample(len: u64) -> FileStamp {
+        FileStamp(len, 1, 0, 0)
+    }
 }
 
 /// Read a file that must be a regular file of at most `max` bytes. Anything else — a FIFO,
@@ -392,6 +437,15 @@ impl DiskSources {
     }
 }
 
+impl DiskSources {
+    fn full_path(&self, path: &str) -> PathBuf {
+        self.real_paths
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| self.root.join(path))
+    }
+}
+
 impl SourceSet for DiskSources {
     fn paths(&self) -> &[String] {
         &self.paths
@@ -405,12 +459,13 @@ impl SourceSet for DiskSources {
         self.other_paths.clone()
     }
 
+    fn stamp(&self, path: &str) -> Option<FileStamp> {
+        let metadata = std::fs::metadata(self.full_path(path)).ok()?;
+        FileStamp::of(&metadata, std::time::SystemTime::now())
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
-        let full = self
-            .real_paths
-            .get(path)
-            .cloned()
-            .unwrap_or_else(|| self.root.join(path));
+        let full = self.full_path(path);
         let read_error = |e: std::io::Error| SourceError {
             kind: DiagnosticKind::ReadError,
             message: format!("cannot read: {e}"),
@@ -649,6 +704,24 @@ mod tests {
             plain_suffix(Path::new("/p/"), Path::new("/p/lib/a.ex")).as_deref(),
             Some("lib/a.ex")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_is_stamped_only_once_its_times_are_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ex");
+        std::fs::write(&path, "defmodule A do\nend\n").unwrap();
+        let metadata = std::fs::metadata(&path).unwrap();
+        let now = std::time::SystemTime::now();
+        assert_eq!(FileStamp::of(&metadata, now), None, "just written: racy");
+        let later = now + RACY_WINDOW * 2;
+        let stamp = FileStamp::of(&metadata, later).expect("settled");
+        std::fs::write(&path, "defmodule A do\n  def f, do: 1\nend\n").unwrap();
+        let rewritten = std::fs::metadata(&path).unwrap();
+        assert_ne!(FileStamp::of(&rewritten, later), Some(stamp));
+        let directory = std::fs::metadata(dir.path()).unwrap();
+        assert_eq!(FileStamp::of(&directory, later), None);
     }
 
     #[cfg(unix)]
