@@ -465,6 +465,9 @@ fn check(args: CheckArgs, cwd: &Path, registry: Registry) -> Result<ExitCode, Us
         to_stderr(&format!("doctrine timings: {json}\n"));
     }
     rendered?;
+    // The process ends here: freeing every report, fact and text one by one would only
+    // delay the exit (a millisecond on a thousand files).
+    std::mem::forget(scan);
     Ok(outcome.exit_code(args.exit_zero))
 }
 
