@@ -14,6 +14,8 @@ pub enum Kind {
     BinaryOperator,
     Comment,
     Alias,
+    Identifier,
+    Dot,
     /// A string, charlist, sigil, quoted atom or quoted keyword: text between delimiters,
     /// with code only inside its interpolations.
     Quoted,
@@ -33,6 +35,8 @@ static KINDS: LazyLock<Vec<Kind>> = LazyLock::new(|| {
             Some("binary_operator") => Kind::BinaryOperator,
             Some("comment") => Kind::Comment,
             Some("alias") => Kind::Alias,
+            Some("identifier") => Kind::Identifier,
+            Some("dot") => Kind::Dot,
             Some("string" | "charlist" | "sigil" | "quoted_atom" | "quoted_keyword") => {
                 Kind::Quoted
             }

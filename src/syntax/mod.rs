@@ -44,8 +44,8 @@ pub fn local_call_name<'s>(call: Node, src: &'s str) -> Option<&'s str> {
     if kind(call) != Kind::Call {
         return None;
     }
-    let target = call.field("target")?;
-    (target.kind() == "identifier").then(|| text(target, src))
+    let target = calls::call_target(call)?;
+    (kind(target) == Kind::Identifier).then(|| text(target, src))
 }
 
 /// `Mod.f(…)` → (`Mod`, `f`) as written (no alias resolution): `(":erlang", "raise")`.
@@ -53,8 +53,8 @@ pub fn remote_call_name<'s>(call: Node, src: &'s str) -> Option<(&'s str, &'s st
     if kind(call) != Kind::Call {
         return None;
     }
-    let target = call.field("target")?;
-    if target.kind() != "dot" {
+    let target = calls::call_target(call)?;
+    if kind(target) != Kind::Dot {
         return None;
     }
     let module = target.field("left")?;

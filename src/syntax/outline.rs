@@ -8,7 +8,7 @@ use super::{
     alias_text, body_statements, call_args, do_block, keyword_value, local_call_name,
     module_attribute, named_children, operator, text,
 };
-use crate::syntax::kinds::Fields;
+use crate::syntax::kinds::{Fields, Kind, kind};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -529,8 +529,8 @@ fn function_head<'t>(head: Node<'t>, src: &'t str) -> Option<Head<'t>> {
             takes_only_assigns: false,
         }),
         "call" => {
-            let target = head.field("target")?;
-            if target.kind() != "identifier" {
+            let target = super::calls::call_target(head)?;
+            if kind(target) != Kind::Identifier {
                 return None; // `def unquote(name)(…)`: the name is only known at compile time.
             }
             let args = call_args(head);

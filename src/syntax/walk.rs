@@ -152,7 +152,7 @@ impl<'t> NamedChildren<'t> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::syntax::parse::parse;
 
@@ -213,7 +213,8 @@ mod tests {
         seen
     }
 
-    fn fixture_sources() -> Vec<String> {
+    /// The text of every Elixir fixture, for tests that compare two ways to read trees.
+    pub(crate) fn fixture_sources() -> Vec<String> {
         let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let files: Vec<String> = crate::source::walker(&fixtures, true)
             .build()
@@ -226,7 +227,7 @@ mod tests {
     }
 
     /// Tricky snippets, walked besides every fixture.
-    const SNIPPETS: &[&str] = &[
+    pub(crate) const SNIPPETS: &[&str] = &[
         "",
         "# only a comment\n",
         "x",
