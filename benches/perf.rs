@@ -512,9 +512,18 @@ fn bare_parse_child(list: &Path, threads: usize) {
 }
 
 /// Read and parse each file once, on the current thread pool: the floor of a cold run.
+/// Read and parse every file, scheduled as the check schedules its files (a `stat` of each,
+/// then the largest first, one at a time), so the floor is not held back by a schedule the
+/// check does not have.
 fn parse_each(files: &[impl AsRef<Path> + Sync]) {
-    files.par_iter().for_each(|path| {
-        let bytes = std::fs::read(path).unwrap_or_default();
+    let sizes: Vec<u64> = files
+        .par_iter()
+        .map(|path| std::fs::metadata(path).map_or(0, |m| m.len()))
+        .collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(sizes[i]), i));
+    order.into_iter().par_bridge().for_each(|i| {
+        let bytes = std::fs::read(&files[i]).unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
         let _ = std::hint::black_box(doctrine::syntax::parse::parse(&text));
     })

@@ -8,7 +8,7 @@ use crate::project::FileRole;
 use crate::project::ProjectModel;
 use crate::registry::Registry;
 use crate::selection::RuleSet;
-use crate::source::{SourceSet, is_elixir};
+use crate::source::{Probe, SourceSet, is_elixir};
 use crate::syntax::behaviours::{self, BehaviourFact, BehaviourIndex};
 use crate::syntax::config;
 use crate::syntax::mix::is_lock_file;
@@ -34,10 +34,9 @@ pub fn scan(
 ) -> Report {
     let started = Instant::now();
     let role = |path: &str| project.role_of(path);
-    let read_and = |path: &String, analyze: &dyn Fn(&[u8]) -> FileReport| {
+    let read_and = |path: &str, probe: Probe, analyze: &dyn Fn(&[u8]) -> FileReport| {
         // With a cache, a file the file system describes as before is not even read.
-        let stamp = cache.and_then(|_| sources.stamp(path));
-        if let (Some(cache), Some(stamp)) = (cache, stamp)
+        if let (Some(cache), Some(stamp)) = (cache, probe.stamp)
             && let Some(report) =
                 cache.unchanged(path, role(path), stamp, || sources.read(path).ok())
         {
@@ -45,12 +44,14 @@ pub fn scan(
         }
         match sources.read(path) {
             Ok(bytes) => guarded(path, || match cache {
-                Some(cache) => cache.report(path, role(path), &bytes, stamp, || analyze(&bytes)),
+                Some(cache) => {
+                    cache.report(path, role(path), &bytes, probe.stamp, || analyze(&bytes))
+                }
                 None => analyze(&bytes),
             }),
             Err(e) => FileReport {
                 diagnostics: vec![Diagnostic {
-                    path: path.clone(),
+                    path: path.to_string(),
                     kind: e.kind,
                     line: None,
                     message: e.message,
@@ -59,18 +60,25 @@ pub fn scan(
             },
         }
     };
-    let elixir = sources
-        .paths()
-        .par_iter()
-        .filter(|path| is_elixir(path))
-        .map(|path| read_and(path, &|bytes| analyzer.analyze(path, role(path), bytes)));
-    // The other text files (`.env`, YAML, scripts) are read in the same pool; only checks
-    // that want them look at them, and nothing parses them.
-    let text = sources.text_paths().par_iter().map(|path| {
-        read_and(path, &|bytes| {
+    let run = |(job, path): (Job, &str), probe: Probe| match job {
+        Job::Elixir => read_and(path, probe, &|bytes| {
+            analyzer.analyze(path, role(path), bytes)
+        }),
+        // The other text files (`.env`, YAML, scripts): only checks that want them look at
+        // them, and nothing parses them.
+        Job::Text => read_and(path, probe, &|bytes| {
             analyzer.analyze_text(path, role(path), bytes)
-        })
-    });
+        }),
+        // A lock that cannot be read is DEPS003's to report, as when it reads one itself:
+        // it is not a scanned file, so only a bug in doctrine becomes a diagnostic here.
+        Job::Lock => {
+            let mut report = read_and(path, probe, &|bytes| analyzer.analyze_lock(path, bytes));
+            report
+                .diagnostics
+                .retain(|d| d.kind == DiagnosticKind::InternalError);
+            report
+        }
+    };
     let locks: Vec<String> = if for_project {
         let mut locks = sources.other_paths();
         locks.retain(|path| is_lock_file(path));
@@ -78,16 +86,27 @@ pub fn scan(
     } else {
         Vec::new()
     };
-    // A lock that cannot be read is DEPS003's to report, as when it reads one itself: it
-    // is not a scanned file, so only a bug in doctrine becomes a diagnostic here.
-    let locks = locks.par_iter().map(|path| {
-        let mut report = read_and(path, &|bytes| analyzer.analyze_lock(path, bytes));
-        report
-            .diagnostics
-            .retain(|d| d.kind == DiagnosticKind::InternalError);
-        report
-    });
-    let reports: Vec<FileReport> = elixir.chain(text).chain(locks).collect();
+    let jobs: Vec<(Job, &str)> = sources
+        .paths()
+        .iter()
+        .filter(|path| is_elixir(path))
+        .map(|path| (Job::Elixir, path.as_str()))
+        .chain(sources.text_paths().iter().map(|p| (Job::Text, p.as_str())))
+        .chain(locks.iter().map(|p| (Job::Lock, p.as_str())))
+        .collect();
+    let probes: Vec<Probe> = jobs.par_iter().map(|(_, p)| sources.probe(p)).collect();
+    // The largest files first, handed out one at a time: the phase then ends with both
+    // threads finishing small files, not one thread alone on a large one. Reports are put
+    // back in path order, so nothing downstream sees the schedule.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(probes[i].size), i));
+    let mut done: Vec<(usize, FileReport)> = order
+        .into_iter()
+        .par_bridge()
+        .map(|i| (i, run(jobs[i], probes[i])))
+        .collect();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    let reports: Vec<FileReport> = done.into_iter().map(|(_, report)| report).collect();
     let mut behaviours = BehaviourIndex::default();
     for fact in reports.iter().flat_map(|r| &r.behaviours) {
         behaviours.add(fact);
@@ -232,6 +251,14 @@ fn prod_config_keys_outside(
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// What the file phase does with a file.
+#[derive(Clone, Copy)]
+enum Job {
+    Elixir,
+    Text,
+    Lock,
 }
 
 /// How much of the project a run covers.

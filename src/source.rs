@@ -30,11 +30,20 @@ pub trait SourceSet: Sync {
     /// Every other file of the tree that the walk saw and git would not ignore (binaries,
     /// lock files, editor backups), sorted: read by name only (HYGIENE002 outside git).
     fn other_paths(&self) -> Vec<String>;
-    /// What the file system says about `path` without reading it, when that is enough to
-    /// tell a later change (`FileStamp`). Sources that are not files on disk have none.
-    fn stamp(&self, _path: &str) -> Option<FileStamp> {
-        None
+    /// What the file system says about `path` without reading it (one `stat`). Sources
+    /// that are not files on disk know no more than a size, if that.
+    fn probe(&self, _path: &str) -> Probe {
+        Probe::default()
     }
+}
+
+/// A file as the file system describes it, before it is read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Probe {
+    /// Its size in bytes (0 when unknown): the scan starts with the largest files.
+    pub size: u64,
+    /// Enough to tell a later change (`FileStamp`), when the times can be trusted.
+    pub stamp: Option<FileStamp>,
 }
 
 /// A file's size, inode and modification and change times, as git's index keeps them:
@@ -459,9 +468,14 @@ impl SourceSet for DiskSources {
         self.other_paths.clone()
     }
 
-    fn stamp(&self, path: &str) -> Option<FileStamp> {
-        let metadata = std::fs::metadata(self.full_path(path)).ok()?;
-        FileStamp::of(&metadata, std::time::SystemTime::now())
+    fn probe(&self, path: &str) -> Probe {
+        match std::fs::metadata(self.full_path(path)) {
+            Ok(metadata) => Probe {
+                size: metadata.len(),
+                stamp: FileStamp::of(&metadata, std::time::SystemTime::now()),
+            },
+            Err(_) => Probe::default(),
+        }
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, SourceError> {
