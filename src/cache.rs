@@ -89,7 +89,7 @@ struct Body {
 }
 
 /// What the cache file holds for one file.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone)]
 struct StoredFile {
     digest: String,
     role: FileRole,
@@ -103,6 +103,21 @@ struct StoredFile {
     /// file is not read again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     stamp: Option<FileStamp>,
+}
+
+impl StoredFile {
+    /// The stored report, with the text its snippets show when it has findings: the
+    /// masked text kept here, else the file's own (`content`; `None` drops the entry).
+    fn decode(&self, content: impl FnOnce() -> Option<Arc<str>>) -> Option<FileReport> {
+        let mut report = serde_json::from_str::<FileReport>(self.report.get()).ok()?;
+        if !report.findings.is_empty() {
+            report.text = Some(match &self.text {
+                Some(text) => Arc::from(text.as_str()),
+                None => content()?,
+            });
+        }
+        Some(report)
+    }
 }
 
 /// The project rules' results and what they were computed from.
@@ -244,17 +259,10 @@ impl ResultCache {
         if stored.stamp != Some(stamp) || stored.role != role {
             return None;
         }
-        let mut report = serde_json::from_str::<FileReport>(stored.report.get()).ok()?;
-        if !report.findings.is_empty() {
-            let text = match &stored.text {
-                Some(text) => Arc::from(text.as_str()),
-                None => {
-                    let bytes = read().filter(|bytes| digest(bytes) == stored.digest)?;
-                    Arc::from(String::from_utf8_lossy(&bytes).as_ref())
-                }
-            };
-            report.text = Some(text);
-        }
+        let report = stored.decode(|| {
+            let bytes = read().filter(|bytes| digest(bytes) == stored.digest)?;
+            Some(Arc::from(String::from_utf8_lossy(&bytes).as_ref()))
+        })?;
         lock(&self.hits).push(path.to_string());
         Some(report)
     }
@@ -274,15 +282,9 @@ impl ResultCache {
         if let Some(stored) = self.loaded.get(path)
             && stored.digest == content
             && stored.role == role
-            && let Ok(mut report) = serde_json::from_str::<FileReport>(stored.report.get())
+            && let Some(report) =
+                stored.decode(|| Some(Arc::from(String::from_utf8_lossy(bytes).as_ref())))
         {
-            if !report.findings.is_empty() {
-                let text = match &stored.text {
-                    Some(text) => Arc::from(text.as_str()),
-                    None => Arc::from(String::from_utf8_lossy(bytes).as_ref()),
-                };
-                report.text = Some(text);
-            }
             lock(&self.hits).push(path.to_string());
             if let Some(stamp) = stamp.filter(|s| stored.stamp != Some(*s)) {
                 lock(&self.restamped).push((path.to_string(), stamp));
@@ -406,11 +408,8 @@ impl ResultCache {
             .filter_map(|(path, stamp)| {
                 let stored = self.loaded.get(path)?;
                 let updated = StoredFile {
-                    digest: stored.digest.clone(),
-                    role: stored.role,
-                    text: stored.text.clone(),
-                    report: stored.report.clone(),
                     stamp: Some(*stamp),
+                    ..stored.clone()
                 };
                 Some((path.as_str(), updated))
             })

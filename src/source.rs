@@ -293,20 +293,14 @@ impl IgnoreRules {
     }
 }
 
-/// `path` with its leading `from` replaced by `onto`, comparing bytes (parsing the components
-/// of both, per entry of the walk, cost more than matching the ignore files).
+/// `path` with its leading `from` replaced by `onto` (`under`).
 fn rebase(path: &Path, from: &Path, onto: &Path) -> Option<PathBuf> {
-    let rest = path
-        .as_os_str()
-        .as_encoded_bytes()
-        .strip_prefix(from.as_os_str().as_encoded_bytes())?;
-    if !(rest.is_empty() || rest.starts_with(b"/")) || std::path::MAIN_SEPARATOR != '/' {
-        return None;
-    }
-    // `rest` is `/` and what followed it in a path: still valid as the platform's string.
-    let rest = std::str::from_utf8(rest).ok()?;
+    let rest = under(path, from)?;
     let mut rebased = onto.as_os_str().to_owned();
-    rebased.push(rest);
+    if !rest.is_empty() {
+        rebased.push("/");
+        rebased.push(rest);
+    }
     Some(PathBuf::from(rebased))
 }
 
@@ -538,20 +532,27 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 /// What follows `root` in `path`, compared as bytes, when it is plain UTF-8 names joined by
 /// single `/` (no `.`, `..`, empty part or `\\x`): then it is already the shown form.
 fn plain_suffix(root: &Path, path: &Path) -> Option<String> {
-    let rest = path
-        .as_os_str()
-        .as_encoded_bytes()
-        .strip_prefix(root.as_os_str().as_encoded_bytes())?;
+    let rest = under(path, root)?;
+    let plain =
+        rest.split('/').all(|part| !matches!(part, "" | "." | "..")) && !rest.contains("\\x");
+    plain.then(|| rest.to_string())
+}
+
+/// The part of `path` below `dir` (`""` for `dir` itself), comparing bytes: parsing the
+/// components of both, once or twice per entry of a walk, cost more than the ignore
+/// matching. `None` when `path` is not below `dir` as written, or either is not UTF-8.
+fn under<'p>(path: &'p Path, dir: &Path) -> Option<&'p str> {
+    if std::path::MAIN_SEPARATOR != '/' {
+        return None;
+    }
+    let dir = dir.as_os_str().as_encoded_bytes();
+    let rest = path.as_os_str().as_encoded_bytes().strip_prefix(dir)?;
     let rest = match rest.strip_prefix(b"/") {
         Some(rest) => rest,
-        None if root.as_os_str().as_encoded_bytes().ends_with(b"/") => rest,
+        None if rest.is_empty() || dir.ends_with(b"/") => rest,
         None => return None,
     };
-    let rest = std::str::from_utf8(rest).ok()?;
-    let plain = rest.split('/').all(|part| !matches!(part, "" | "." | ".."))
-        && !rest.contains("\\x")
-        && std::path::MAIN_SEPARATOR == '/';
-    plain.then(|| rest.to_string())
+    std::str::from_utf8(rest).ok()
 }
 
 /// A file name as text, byte for byte: bytes that are not UTF-8 (and a literal `\x`, so the
