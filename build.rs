@@ -27,6 +27,30 @@ fn main() {
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_rules.rs");
     std::fs::write(dest, out).expect("write embedded_rules.rs");
     println!("cargo:rustc-env=DOCTRINE_BUILD_ID={:016x}", build_id());
+    compile_native();
+}
+
+/// The walk's one-pass child listing (src/syntax/native/) reads trees through tree-sitter's
+/// internal headers, which the tree-sitter crate ships in `src/` beside the `include/`
+/// directory it announces (`links = "tree-sitter"` gives us `DEP_TREE_SITTER_INCLUDE`).
+fn compile_native() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/syntax/native/children.c");
+    println!("cargo:rerun-if-changed={}", source.display());
+    let include = std::path::PathBuf::from(
+        std::env::var("DEP_TREE_SITTER_INCLUDE").expect("the tree-sitter crate's include path"),
+    );
+    let internals = include
+        .parent()
+        .expect("the tree-sitter crate's root")
+        .join("src");
+    cc::Build::new()
+        .std("c11")
+        .include(&include)
+        .include(&internals)
+        .define("_POSIX_C_SOURCE", "200112L")
+        .define("_DEFAULT_SOURCE", None)
+        .file(source)
+        .compile("doctrine_native");
 }
 
 /// A hash of everything that decides what the binary reports (its sources, rules and locked

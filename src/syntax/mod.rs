@@ -2,6 +2,7 @@
 
 pub mod behaviours;
 pub mod calls;
+pub mod children;
 pub mod config;
 pub mod ecto;
 pub mod environment;
@@ -16,6 +17,7 @@ pub mod telemetry;
 pub mod walk;
 pub mod web;
 
+use crate::syntax::children::{append_named_children, with_named_children};
 use crate::syntax::kinds::Fields;
 use kinds::{Kind, kind};
 use tree_sitter::Node;
@@ -29,13 +31,9 @@ pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
 
 /// Named children that carry meaning: comments (extras that may appear anywhere) are skipped.
 pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    // A cursor, not `next_named_sibling`: tree-sitter finds a sibling by descending from the
-    // root again.
-    let mut cursor = node.walk();
-    let children: Vec<Node<'t>> = node
-        .named_children(&mut cursor)
-        .filter(|child| kind(*child) != Kind::Comment)
-        .collect();
+    let mut children = Vec::new();
+    append_named_children(node, &mut children);
+    children.retain(|child| kind(*child) != Kind::Comment);
     children.into_iter()
 }
 
@@ -99,11 +97,7 @@ pub fn descendants_outside_fns<'t>(node: Node<'t>) -> impl Iterator<Item = Node<
 
 /// The `arguments` node of a call, if it has one.
 pub fn call_arguments(call: Node) -> Option<Node> {
-    // A call has a handful of children (target, arguments, do block): indexing them costs
-    // less than the allocation a cursor makes.
-    (0..call.child_count())
-        .filter_map(|i| call.child(i))
-        .find(|child| kind(*child) == Kind::Arguments)
+    named_child_of_kind(call, Kind::Arguments)
 }
 
 /// The argument expressions of a call, in order (no parentheses, commas or comments).
@@ -111,28 +105,31 @@ pub fn call_args(call: Node) -> Vec<Node> {
     let Some(args) = call_arguments(call) else {
         return Vec::new();
     };
-    let mut cursor = args.walk();
-    args.named_children(&mut cursor)
-        .filter(|child| kind(*child) != Kind::Comment)
-        .collect()
+    named_children(args).collect()
 }
 
 /// The first argument of a call, found without collecting the others (`def`'s head, the
 /// module of `defmodule`): the walk asks this of almost every definition.
 pub fn first_call_arg(call: Node) -> Option<Node> {
     let args = call_arguments(call)?;
-    (0..args.named_child_count() as u32)
-        .filter_map(|i| args.named_child(i))
-        .find(|child| kind(*child) != Kind::Comment)
+    with_named_children(args, |children| {
+        children
+            .iter()
+            .copied()
+            .find(|child| kind(*child) != Kind::Comment)
+    })
 }
 
 /// The last argument of a call (where a `do:` keyword list or options sit).
 pub fn last_call_arg(call: Node) -> Option<Node> {
     let args = call_arguments(call)?;
-    (0..args.named_child_count() as u32)
-        .rev()
-        .filter_map(|i| args.named_child(i))
-        .find(|child| kind(*child) != Kind::Comment)
+    with_named_children(args, |children| {
+        children
+            .iter()
+            .rev()
+            .copied()
+            .find(|child| kind(*child) != Kind::Comment)
+    })
 }
 
 /// The `def`/`defp` clauses of `name/arity` among the module bodies of the file (nested
@@ -186,9 +183,17 @@ fn defines(def: Node, name: &str, arity: usize, src: &str) -> bool {
 
 /// The `do_block` of a call (`defmodule X do … end`), if written in block form.
 pub fn do_block(call: Node) -> Option<Node> {
-    (0..call.child_count())
-        .filter_map(|i| call.child(i))
-        .find(|child| kind(*child) == Kind::DoBlock)
+    named_child_of_kind(call, Kind::DoBlock)
+}
+
+/// The first named child of `node` of the given kind.
+fn named_child_of_kind(node: Node, wanted: Kind) -> Option<Node> {
+    with_named_children(node, |children| {
+        children
+            .iter()
+            .copied()
+            .find(|child| kind(*child) == wanted)
+    })
 }
 
 /// The statements of a `do` body: the block form's direct children, or the `do:` keyword's

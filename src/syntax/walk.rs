@@ -6,12 +6,12 @@
 //! move that succeeds. The walk knows from each node's child count when there is nothing to
 //! ask, which saves a third of the cursor's work on real code.
 //!
-//! Most nodes are narrow and a third of them are punctuation, which no check reads. Where a
-//! tree has no error, `named_preorder` takes a narrow node's named children by index
-//! (`named_child(i)` starts from the first child, cheap for a few children) and steps a
-//! cursor only through wide nodes: half the cost of stepping onto every node.
+//! A third of the nodes are punctuation, which no check reads. Where a tree has no error,
+//! `named_preorder` visits the named nodes only, listing each entered node's named children
+//! in one pass (`syntax::children`) instead of by index or by cursor.
 
-use tree_sitter::{Node, Tree, TreeCursor};
+use crate::syntax::children::append_named_children;
+use tree_sitter::{Node, Tree};
 
 /// What the walk does after visiting a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,96 +57,24 @@ pub fn preorder<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &[Node<'t>])
     }
 }
 
-/// A node with more named children than this is walked with a cursor: taking child `i`
-/// by index costs `i` steps.
-const NARROW: u32 = 8;
-
 /// Call `visit` on every named node of `tree` in pre-order, with its ancestors (the root
 /// first), except inside subtrees `visit` asks to skip. The same visits `preorder` makes,
-/// less the anonymous nodes (punctuation and keywords, always leaves).
+/// less the anonymous nodes (punctuation and keywords, always leaves). Each entered node's
+/// named children are listed in one pass (`children::append_named_children`) onto a stack of
+/// nodes still to visit, with their depth.
 pub fn named_preorder<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> Next) {
-    let root = tree.root_node();
     let mut ancestors: Vec<Node<'t>> = Vec::new();
-    let mut open: Vec<NamedChildren<'t>> = Vec::new();
-    if visit(root, &ancestors) == Next::Children
-        && let Some(children) = NamedChildren::of(root)
-    {
-        ancestors.push(root);
-        open.push(children);
-    }
-    while let Some(children) = open.last_mut() {
-        let Some(node) = children.next() else {
-            open.pop();
-            ancestors.pop();
-            continue;
-        };
-        if visit(node, &ancestors) == Next::Children
-            && let Some(children) = NamedChildren::of(node)
-        {
-            ancestors.push(node);
-            open.push(children);
-        }
-    }
-}
-
-/// The named children of one node still to visit.
-enum NamedChildren<'t> {
-    ByIndex {
-        parent: Node<'t>,
-        next: u32,
-        count: u32,
-    },
-    /// On the child last returned, or (`started` false) on the parent.
-    ByCursor {
-        cursor: TreeCursor<'t>,
-        started: bool,
-    },
-}
-
-impl<'t> NamedChildren<'t> {
-    fn of(parent: Node<'t>) -> Option<Self> {
-        match parent.named_child_count() as u32 {
-            0 => None,
-            count if count <= NARROW => Some(NamedChildren::ByIndex {
-                parent,
-                next: 0,
-                count,
-            }),
-            _ => Some(NamedChildren::ByCursor {
-                cursor: parent.walk(),
-                started: false,
-            }),
-        }
-    }
-
-    fn next(&mut self) -> Option<Node<'t>> {
-        match self {
-            NamedChildren::ByIndex {
-                parent,
-                next,
-                count,
-            } => {
-                if *next == *count {
-                    return None;
-                }
-                *next += 1;
-                parent.named_child(*next - 1)
+    let mut pending: Vec<(Node<'t>, usize)> = vec![(tree.root_node(), 0)];
+    let mut children: Vec<Node<'t>> = Vec::new();
+    while let Some((node, depth)) = pending.pop() {
+        ancestors.truncate(depth);
+        if visit(node, &ancestors) == Next::Children {
+            children.clear();
+            append_named_children(node, &mut children);
+            if !children.is_empty() {
+                ancestors.push(node);
+                pending.extend(children.drain(..).rev().map(|child| (child, depth + 1)));
             }
-            NamedChildren::ByCursor { cursor, started } => loop {
-                let moved = if *started {
-                    cursor.goto_next_sibling()
-                } else {
-                    *started = true;
-                    cursor.goto_first_child()
-                };
-                if !moved {
-                    return None;
-                }
-                let node = cursor.node();
-                if node.is_named() {
-                    return Some(node);
-                }
-            },
         }
     }
 }
