@@ -42,9 +42,29 @@ pub fn append_named_children<'t>(parent: Node<'t>, out: &mut Vec<Node<'t>>) {
 /// Most nodes have a few named children: this many are listed on the stack.
 const ON_STACK: usize = 8;
 
+/// The first named child of `parent` that `wanted` accepts.
+pub fn first_named_child<'t>(
+    parent: Node<'t>,
+    wanted: impl Fn(Node<'t>) -> bool,
+) -> Option<Node<'t>> {
+    with_named_children(parent, |children| {
+        children.iter().copied().find(|c| wanted(*c))
+    })
+}
+
+/// The last named child of `parent` that `wanted` accepts.
+pub fn last_named_child<'t>(
+    parent: Node<'t>,
+    wanted: impl Fn(Node<'t>) -> bool,
+) -> Option<Node<'t>> {
+    with_named_children(parent, |children| {
+        children.iter().rev().copied().find(|c| wanted(*c))
+    })
+}
+
 /// Call `f` with the named children of `parent`, in order, without allocating for a node
 /// with few of them.
-pub fn with_named_children<'t, R>(parent: Node<'t>, f: impl FnOnce(&[Node<'t>]) -> R) -> R {
+fn with_named_children<'t, R>(parent: Node<'t>, f: impl FnOnce(&[Node<'t>]) -> R) -> R {
     let expected = parent.named_child_count();
     if expected <= ON_STACK {
         let mut listed = [MaybeUninit::<ffi::TSNode>::uninit(); ON_STACK];

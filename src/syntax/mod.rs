@@ -17,7 +17,7 @@ pub mod telemetry;
 pub mod walk;
 pub mod web;
 
-use crate::syntax::children::{append_named_children, with_named_children};
+use crate::syntax::children::{append_named_children, first_named_child, last_named_child};
 use crate::syntax::kinds::Fields;
 use kinds::{Kind, kind};
 use tree_sitter::Node;
@@ -97,7 +97,7 @@ pub fn descendants_outside_fns<'t>(node: Node<'t>) -> impl Iterator<Item = Node<
 
 /// The `arguments` node of a call, if it has one.
 pub fn call_arguments(call: Node) -> Option<Node> {
-    named_child_of_kind(call, Kind::Arguments)
+    first_named_child(call, |child| kind(child) == Kind::Arguments)
 }
 
 /// The argument expressions of a call, in order (no parentheses, commas or comments).
@@ -112,24 +112,13 @@ pub fn call_args(call: Node) -> Vec<Node> {
 /// module of `defmodule`): the walk asks this of almost every definition.
 pub fn first_call_arg(call: Node) -> Option<Node> {
     let args = call_arguments(call)?;
-    with_named_children(args, |children| {
-        children
-            .iter()
-            .copied()
-            .find(|child| kind(*child) != Kind::Comment)
-    })
+    first_named_child(args, |child| kind(child) != Kind::Comment)
 }
 
 /// The last argument of a call (where a `do:` keyword list or options sit).
 pub fn last_call_arg(call: Node) -> Option<Node> {
     let args = call_arguments(call)?;
-    with_named_children(args, |children| {
-        children
-            .iter()
-            .rev()
-            .copied()
-            .find(|child| kind(*child) != Kind::Comment)
-    })
+    last_named_child(args, |child| kind(child) != Kind::Comment)
 }
 
 /// The `def`/`defp` clauses of `name/arity` among the module bodies of the file (nested
@@ -183,17 +172,7 @@ fn defines(def: Node, name: &str, arity: usize, src: &str) -> bool {
 
 /// The `do_block` of a call (`defmodule X do … end`), if written in block form.
 pub fn do_block(call: Node) -> Option<Node> {
-    named_child_of_kind(call, Kind::DoBlock)
-}
-
-/// The first named child of `node` of the given kind.
-fn named_child_of_kind(node: Node, wanted: Kind) -> Option<Node> {
-    with_named_children(node, |children| {
-        children
-            .iter()
-            .copied()
-            .find(|child| kind(*child) == wanted)
-    })
+    first_named_child(call, |child| kind(child) == Kind::DoBlock)
 }
 
 /// The statements of a `do` body: the block form's direct children, or the `do:` keyword's

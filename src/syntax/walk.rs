@@ -69,7 +69,6 @@ pub fn named_preorder<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &[Node
     while let Some((node, depth)) = pending.pop() {
         ancestors.truncate(depth);
         if visit(node, &ancestors) == Next::Children {
-            children.clear();
             append_named_children(node, &mut children);
             if !children.is_empty() {
                 ancestors.push(node);
