@@ -44,6 +44,9 @@ pub struct Analyzer<'a> {
     checks: Vec<Box<dyn Check>>,
     /// Indexed by tree-sitter kind id: the checks subscribed to that kind.
     by_kind: Vec<Vec<usize>>,
+    /// Indexed by kind id: whether a leaf (a named node without named children) of that kind
+    /// is visited (`leaf_matters`).
+    leaf_visits: Vec<bool>,
     call_checks: Vec<usize>,
     /// The function names any call check wants; `None` when one wants every call.
     call_names: Option<CallNames>,
@@ -82,6 +85,11 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
+        let leaf_visits = by_kind
+            .iter()
+            .enumerate()
+            .map(|(kind_id, subscribers)| leaf_matters(kind_of_id(kind_id as u16), subscribers))
+            .collect();
         let mut call_checks = Vec::new();
         let mut call_names: Option<CallNames> = Some(CallNames::default());
         for (index, check) in checks.iter().enumerate() {
@@ -119,6 +127,7 @@ impl<'a> Analyzer<'a> {
             rules,
             checks,
             by_kind,
+            leaf_visits,
             call_checks,
             call_names,
             module_checks,
@@ -399,7 +408,8 @@ impl<'a> Analyzer<'a> {
         if whole {
             preorder(tree, visit);
         } else {
-            named_preorder(tree, visit);
+            let visits_leaf = |kind_id: u16| self.leaf_visits.get(kind_id as usize) == Some(&true);
+            named_preorder(tree, visits_leaf, visit);
         }
     }
 
@@ -740,6 +750,14 @@ fn first_code_byte(root: Node) -> usize {
     root.named_children(&mut cursor)
         .find(|n| n.kind() != "comment")
         .map_or(usize::MAX, |n| n.start_byte())
+}
+
+/// Whether the visit has anything to do at a leaf of this kind: a check subscribes to it, or
+/// it is a comment (suppression directives), an alias (a test's references) or a quoted
+/// literal. Identifiers, atoms, numbers and the like (most of a tree's leaves) only cost a
+/// visit.
+fn leaf_matters(class: Kind, subscribers: &[usize]) -> bool {
+    !subscribers.is_empty() || !matches!(class, Kind::Identifier | Kind::Other)
 }
 
 /// The documentation counts of a lib module, inputs of the health score: the same

@@ -1,6 +1,7 @@
 //! One view of a function call in every spelling the contract names: `Mod.f(x)`,
 //! `x |> Mod.f()`, `&Mod.f/1`, `&Mod.f(&1)`, through `alias` and through `import`.
 
+use super::children::named_child_at;
 use super::kinds::{Kind, kind};
 use super::semantic::Semantic;
 use super::{call_args, operator, text};
@@ -176,8 +177,7 @@ pub fn call_head<'t>(call: Node<'t>, src: &'t str) -> Option<CallHead<'t>> {
 /// A call's `target` field. Every form of call in the grammar starts with its target, and
 /// the first child costs half a field lookup; the walk asks this of every call.
 pub fn call_target(call: Node) -> Option<Node> {
-    call.named_child(0)
-        .filter(|first| first.start_byte() == call.start_byte())
+    named_child_at(call, 0).filter(|first| first.start_byte() == call.start_byte())
 }
 
 /// The function a call or capture names, without resolving anything: `f` in `Mod.f(x)`,

@@ -10,6 +10,32 @@ use tree_sitter::{Node, ffi};
 
 unsafe extern "C" {
     fn doctrine_named_children(parent: ffi::TSNode, out: *mut ffi::TSNode, capacity: u32) -> u32;
+    fn doctrine_child(
+        parent: ffi::TSNode,
+        index: u32,
+        named_only: bool,
+        out: *mut ffi::TSNode,
+    ) -> bool;
+}
+
+/// `parent.named_child(index)`, found in one descent.
+pub fn named_child_at(parent: Node<'_>, index: u32) -> Option<Node<'_>> {
+    child_in(parent, index, true)
+}
+
+/// `parent.child(index)` (punctuation and keywords included), found in one descent.
+pub fn child_at(parent: Node<'_>, index: u32) -> Option<Node<'_>> {
+    child_in(parent, index, false)
+}
+
+fn child_in(parent: Node<'_>, index: u32, named_only: bool) -> Option<Node<'_>> {
+    let mut found = MaybeUninit::<ffi::TSNode>::uninit();
+    // SAFETY: the C side writes `found` only when it returns true, and what it writes is a
+    // node of `parent`'s tree, read back as a `Node` living as long as that tree.
+    unsafe {
+        doctrine_child(parent.into_raw(), index, named_only, found.as_mut_ptr())
+            .then(|| Node::from_raw(found.assume_init()))
+    }
 }
 
 /// Append the named children of `parent` to `out`, in order: the nodes
@@ -137,6 +163,39 @@ mod tests {
             }
         }
         assert!(compared > 5_000, "compared {compared} children");
+    }
+
+    /// The same comparison for the indexed lookups, at every index and one past the end.
+    #[test]
+    fn the_indexed_lookups_are_tree_sitters() {
+        let mut sources: Vec<String> = fixture_sources();
+        sources.extend(SNIPPETS.iter().map(|s| s.to_string()));
+        let mut compared = 0;
+        for src in &sources {
+            let Ok(tree) = parse(src) else { continue };
+            let mut cursor = tree.walk();
+            let mut stack = vec![tree.root_node()];
+            while let Some(node) = stack.pop() {
+                for i in 0..=node.named_child_count() as u32 {
+                    let ours = named_child_at(node, i);
+                    assert_eq!(ours.is_some(), node.named_child(i).is_some());
+                    if let (Some(a), Some(b)) = (ours, node.named_child(i)) {
+                        assert!(same_node(a, b), "{} vs {}", a.to_sexp(), b.to_sexp());
+                        compared += 1;
+                    }
+                }
+                for i in 0..=node.child_count() {
+                    let ours = child_at(node, i);
+                    assert_eq!(ours.is_some(), node.child(i).is_some());
+                    if let (Some(a), Some(b)) = (ours, node.child(i)) {
+                        assert!(same_node(a, b), "{} vs {}", a.to_sexp(), b.to_sexp());
+                        compared += 1;
+                    }
+                }
+                stack.extend(node.children(&mut cursor));
+            }
+        }
+        assert!(compared > 10_000, "compared {compared} children");
     }
 
     #[test]

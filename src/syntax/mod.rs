@@ -17,7 +17,9 @@ pub mod telemetry;
 pub mod walk;
 pub mod web;
 
-use crate::syntax::children::{append_named_children, first_named_child, last_named_child};
+use crate::syntax::children::{
+    append_named_children, child_at, first_named_child, last_named_child,
+};
 use crate::syntax::kinds::Fields;
 use kinds::{Kind, kind};
 use tree_sitter::Node;
@@ -307,7 +309,7 @@ pub fn operator<'t>(node: Node<'t>) -> Option<&'t str> {
         Kind::UnaryOperator => 0,
         _ => return node.field("operator").map(|op| op.kind()),
     };
-    match node.child(position) {
+    match child_at(node, position) {
         Some(op) if !op.is_named() => Some(op.kind()),
         // A comment before the operator shifts the children.
         _ => node.field("operator").map(|op| op.kind()),

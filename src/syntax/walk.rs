@@ -58,11 +58,17 @@ pub fn preorder<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &[Node<'t>])
 }
 
 /// Call `visit` on every named node of `tree` in pre-order, with its ancestors (the root
-/// first), except inside subtrees `visit` asks to skip. The same visits `preorder` makes,
-/// less the anonymous nodes (punctuation and keywords, always leaves). Each entered node's
-/// named children are listed in one pass (`children::append_named_children`) onto a stack of
-/// nodes still to visit, with their depth.
-pub fn named_preorder<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> Next) {
+/// first), except inside subtrees `visit` asks to skip and at leaves (named nodes without
+/// named children) whose kind `visits_leaf` turns down. The same visits `preorder` makes,
+/// less the anonymous nodes (punctuation and keywords, always leaves) and those leaves.
+/// Each entered node's named children are listed in one pass
+/// (`children::append_named_children`) onto a stack of nodes still to visit, with their
+/// depth.
+pub fn named_preorder<'t>(
+    tree: &'t Tree,
+    visits_leaf: impl Fn(u16) -> bool,
+    mut visit: impl FnMut(Node<'t>, &[Node<'t>]) -> Next,
+) {
     let mut ancestors: Vec<Node<'t>> = Vec::new();
     let mut pending: Vec<(Node<'t>, usize)> = vec![(tree.root_node(), 0)];
     let mut children: Vec<Node<'t>> = Vec::new();
@@ -72,7 +78,11 @@ pub fn named_preorder<'t>(tree: &'t Tree, mut visit: impl FnMut(Node<'t>, &[Node
             append_named_children(node, &mut children);
             if !children.is_empty() {
                 ancestors.push(node);
-                pending.extend(children.drain(..).rev().map(|child| (child, depth + 1)));
+                let wanted = children
+                    .drain(..)
+                    .rev()
+                    .filter(|child| child.named_child_count() > 0 || visits_leaf(child.kind_id()));
+                pending.extend(wanted.map(|child| (child, depth + 1)));
             }
         }
     }
@@ -136,7 +146,7 @@ pub(crate) mod tests {
 
     fn walked_named(tree: &Tree) -> Vec<Visit> {
         let mut seen = Vec::new();
-        named_preorder(tree, recorder(&mut seen));
+        named_preorder(tree, |_| true, recorder(&mut seen));
         seen
     }
 
@@ -212,6 +222,39 @@ pub(crate) mod tests {
         assert!(compared > 20);
     }
 
+    /// Leaves of a turned-down kind are not visited; a node of that kind with named
+    /// children still is, and so is everything below it.
+    #[test]
+    fn leaves_of_unwanted_kinds_are_passed_over() {
+        let src = "f(x, g(y), [z])\n";
+        let tree = parse(src).unwrap();
+        let language = crate::syntax::parse::language();
+        let identifier = language.id_for_node_kind("identifier", true);
+        let mut seen = Vec::new();
+        named_preorder(
+            &tree,
+            |kind| kind != identifier,
+            |node, _| {
+                seen.push(node.kind());
+                Next::Children
+            },
+        );
+        assert_eq!(
+            seen,
+            ["source", "call", "arguments", "call", "arguments", "list"]
+        );
+        let mut all = Vec::new();
+        named_preorder(
+            &tree,
+            |_| true,
+            |node, _| {
+                all.push(node.kind());
+                Next::Children
+            },
+        );
+        assert_eq!(all.iter().filter(|k| **k == "identifier").count(), 5);
+    }
+
     #[test]
     fn a_skipped_subtree_is_not_entered_and_the_walk_goes_on_after_it() {
         let src = "f(\"a #{g(1)}\", [h(2)])\ni(3)\n";
@@ -228,7 +271,7 @@ pub(crate) mod tests {
                 }
             };
             if named {
-                named_preorder(&tree, visit);
+                named_preorder(&tree, |_| true, visit);
             } else {
                 preorder(&tree, visit);
             }

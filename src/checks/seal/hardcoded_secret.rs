@@ -4,6 +4,7 @@
 use crate::checks::{Check, FileContext};
 use crate::project::FileRole;
 use crate::secrets::{self, SecretName};
+use crate::syntax::children::child_at;
 use crate::syntax::kinds::{Fields, Kind, kind};
 use crate::syntax::{keyword_key, literal_text_range, module_attribute, operator, text};
 use std::ops::Range;
@@ -41,7 +42,7 @@ impl Check for HardcodedSecret {
             "string" | "charlist" | "sigil" => credential_formats(node, cx),
             "pair" => {
                 // Keyword pairs are everywhere: judge the key before fetching the value.
-                let Some(key) = node.child(0) else {
+                let Some(key) = child_at(node, 0) else {
                     return;
                 };
                 let name = keyword_key(key, cx.src);
@@ -54,7 +55,7 @@ impl Check for HardcodedSecret {
             "binary_operator" => {
                 // Most operators are pipes and arithmetic: the left side rules them out
                 // before the operator is looked up.
-                let Some(left) = node.child(0) else {
+                let Some(left) = child_at(node, 0) else {
                     return;
                 };
                 let left_name = match left.kind() {
