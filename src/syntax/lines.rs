@@ -154,6 +154,33 @@ pub fn column_at(src: &str, line_start: usize, byte: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Breaks at every place a 64-byte block can put them: first, last, adjacent, none.
+    #[test]
+    fn line_starts_are_every_byte_after_a_break() {
+        let mut sources = vec![String::new(), "\n".repeat(130), "x".repeat(200)];
+        for at in [0, 1, 62, 63, 64, 65, 127, 128, 129] {
+            let mut src = "é".repeat(100);
+            src.insert(at - at % 2, '\n');
+            sources.push(src);
+        }
+        sources.push(
+            (0..300)
+                .map(|i| if i % 7 == 0 { '\n' } else { 'a' })
+                .collect(),
+        );
+        for src in &sources {
+            let expected: Vec<usize> = std::iter::once(0)
+                .chain(
+                    src.bytes()
+                        .enumerate()
+                        .filter(|&(_, b)| b == b'\n')
+                        .map(|(i, _)| i + 1),
+                )
+                .collect();
+            assert_eq!(LineIndex::new(src).starts, expected, "{src:?}");
+        }
+    }
+
     #[test]
     fn positions_count_characters_and_ignore_a_bom_and_a_crlf_end() {
         let src = "\u{feff}ab\r\n\"ééé\" <> x # c\r\n";
